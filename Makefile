@@ -1,0 +1,46 @@
+# 讲话问答 — two commands to start: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORPUS ?= corpus
+
+.PHONY: run test install install-dev lint typecheck pytest bench bench-bot eval clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/qabot repl --corpus $(CORPUS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check retrieval
+
+typecheck: install-dev
+	$(BIN)/mypy retrieval bot qabot evaluation
+
+pytest: install-dev
+	$(BIN)/python -m pytest -q
+
+test: lint typecheck pytest
+
+bench: install
+	$(BIN)/qabot bench
+
+eval: install
+	$(BIN)/qabot eval --corpus $(CORPUS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,21 @@
+"""A small exception tree: front ends catch `QabotError` at the edge and show its message."""
+
+
+class QabotError(Exception):
+    """Base of every error the library raises on purpose; the message is meant for the user."""
+
+
+class CorpusError(QabotError):
+    """The corpus folder is missing, unreadable, or holds no usable document."""
+
+
+class CacheError(QabotError):
+    """The index cache cannot be read or written."""
+
+
+class ConfigError(QabotError):
+    """A setting has an invalid value."""
+
+
+class QueryError(QabotError):
+    """A question cannot be answered as asked (empty, only punctuation, …)."""

@@ -1,0 +1,86 @@
+"""Frozen data passed between pipeline stages. Offsets are character offsets into `Document.text`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Script = Literal["simplified", "traditional"]
+
+SECTION_SEPARATOR = " › "
+
+
+@dataclass(frozen=True)
+class NormalizationReport:
+    """What normalization removed or repaired in one document (counts are occurrences)."""
+
+    pinyin_removed: int = 0
+    boilerplate_removed: tuple[str, ...] = ()  # names of the boilerplate patterns that fired
+    mojibake_repaired: int = 0
+    mojibake_cut: int = 0
+    redactions: int = 0
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Output of `normalize.normalize_document`: display text with paragraphs separated by newlines."""
+
+    title: str
+    text: str
+    cuts: tuple[int, ...]  # offsets in `text` where the site elided or cut off content
+    report: NormalizationReport
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    path: str
+    title: str
+    text: str
+    encoding: str
+    cuts: tuple[int, ...]
+    report: NormalizationReport
+
+    @property
+    def truncated(self) -> bool:
+        return self.report.truncated
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: tuple[str, ...]
+    paragraph: int  # 1-based paragraph number within the document
+    text: str  # display text, in the document's own script
+    start: int
+    end: int
+    truncated: bool = False
+    redacted: bool = False
+
+    @property
+    def section_label(self) -> str:
+        return SECTION_SEPARATOR.join(self.section)
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    chunk: Chunk
+    score: float
+    excerpt: str  # plain text shown to the user, in the asker's script
+    highlights: tuple[tuple[int, int], ...]  # (start, end) spans of query terms inside `excerpt`
+    citation: str  # 《title》 › section › ¶N, in the asker's script
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    script: Script
+    answered: bool
+    hits: tuple[Hit, ...]
+    message: str = ""  # shown instead of / above the hits: abstention or input problems
+    terms: tuple[str, ...] = field(default=())
