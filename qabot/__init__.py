@@ -1,0 +1,1 @@
+"""The `qabot` command line: ask, repl, chunks, check, eval, serve, bench."""
