@@ -19,6 +19,8 @@ from tqdm import tqdm
 
 from evaluation.stock import Ranker
 from retrieval.errors import QabotError
+from retrieval.retriever import Retriever
+from retrieval.settings import RetrieverSettings
 
 BENCHMARK_FILES = {"drcd": "drcd_dev", "cmrc2018": "cmrc2018_dev"}
 DEFAULT_DATA_DIR = Path("../shared/benchmarks")
@@ -105,3 +107,17 @@ def _read_jsonl(path: Path) -> list[dict[str, object]]:
                 except json.JSONDecodeError as exc:
                     raise BenchmarkError(f"{path}:{number}: not JSON ({exc.msg})") from None
     return records
+
+
+def project_builder(settings: RetrieverSettings) -> Callable[[Sequence[tuple[str, str]]], Ranker]:
+    """The project's pipeline (normalizer, tokenizer, backend) as a benchmark ranker builder."""
+
+    def build(passages: Sequence[tuple[str, str]]) -> Ranker:
+        retriever = Retriever.from_passages(passages, settings)
+
+        def rank(question: str, k: int) -> list[str]:
+            return [chunk.doc_id for chunk, _ in retriever.rank(question, k)]
+
+        return rank
+
+    return build

@@ -124,7 +124,7 @@ def _group(members: Sequence[JudgedQuestion], per_question: dict[str, dict[str, 
     if answerable:
         for name in RANK_MEASURES:
             scores[name] = _mean(per_question[name][q.qid] for q in answerable)
-        scores["shown@3"] = _mean(q.shown for q in answerable)
+        scores["shown"] = _mean(q.shown for q in answerable)
     return GroupMetrics(n=n, scores=scores)
 
 

@@ -11,6 +11,8 @@ import pytest
 
 from evaluation.devset import KINDS, DevSetError, load_devset
 from evaluation.relevance import fold_for_relevance, strip_pinyin_ruby
+from evaluation.runner import relevant_chunk_ids
+from retrieval.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVSET = ROOT / "corpus" / "eval" / "dev.jsonl"
@@ -87,3 +89,14 @@ def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
     path.write_text(line + "\n" + line + "\n", encoding="utf-8")
     with pytest.raises(DevSetError, match="duplicate"):
         load_devset(path)
+
+
+def test_every_evidence_string_is_inside_one_chunk_of_the_retriever() -> None:
+    # judged on chunk texts, an evidence string split by a chunk boundary could never be found
+    retriever = Retriever.from_corpus(ROOT / "corpus", use_cache=False)
+    questions = load_devset(DEVSET)
+    folded_chunks = [fold_for_relevance(c.text) for c in retriever.chunks]
+    for q in questions:
+        for evidence in q.evidence:
+            assert any(fold_for_relevance(evidence) in text for text in folded_chunks), (q.qid, evidence)
+    assert all(relevant_chunk_ids(retriever, questions)[q.qid] for q in questions if q.answerable)

@@ -34,7 +34,7 @@ def test_rank_metrics_per_kind_match_hand_computation() -> None:
     assert direct["hit@3"] == pytest.approx(1.0)
     assert direct["mrr@10"] == pytest.approx((0.5 + 1.0) / 2)
     assert direct["ndcg@10"] == pytest.approx((ndcg_q1 + 1.0) / 2)
-    assert direct["shown@3"] == pytest.approx(1.0)
+    assert direct["shown"] == pytest.approx(1.0)
     assert paraphrase["hit@3"] == pytest.approx(0.0)
     assert paraphrase["hit@5"] == pytest.approx(0.5)
     assert paraphrase["mrr@10"] == pytest.approx(0.2 / 2)
@@ -47,7 +47,7 @@ def test_overall_covers_answerable_questions_only() -> None:
     assert overall.n == 4
     assert overall.scores["hit@1"] == pytest.approx(1 / 4)
     assert overall.scores["hit@5"] == pytest.approx(3 / 4)
-    assert overall.scores["shown@3"] == pytest.approx(2 / 4)
+    assert overall.scores["shown"] == pytest.approx(2 / 4)
     unanswerable = summarize(CASES).groups["unanswerable"]
     assert unanswerable.n == 2 and "hit@1" not in unanswerable.scores
     assert unanswerable.scores["abstained"] == pytest.approx(0.5)

@@ -1,0 +1,41 @@
+"""One dev-set evaluation of one or more retriever configurations."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from evaluation.devset import DevQuestion
+from evaluation.metrics import JudgedQuestion, Summary, summarize
+from evaluation.runner import judge_devset
+from evaluation.threshold import ThresholdPoint, candidate_thresholds, sweep, without_score_threshold
+from retrieval.retriever import Retriever
+from retrieval.settings import RetrieverSettings
+
+
+@dataclass(frozen=True)
+class ConfigResult:
+    label: str
+    overrides: dict[str, str]
+    settings: RetrieverSettings
+    summary: Summary
+    judged: tuple[JudgedQuestion, ...]
+    chunks: int
+    seconds: float
+    sweep: tuple[ThresholdPoint, ...]  # abstention quality for each candidate min_score
+
+
+def evaluate_config(corpus: Path, questions: Sequence[DevQuestion], base: RetrieverSettings, label: str,
+                    overrides: dict[str, str], *, shown_k: int = 3, progress: bool = True) -> ConfigResult:
+    """Build a retriever with the overrides applied to `base`, and judge the dev set with it."""
+    start = time.perf_counter()
+    settings = base.with_overrides(overrides)
+    retriever = Retriever.from_corpus(corpus, settings, use_cache=False)
+    judged = judge_devset(retriever, questions, shown_k=shown_k, progress=progress, label=label)
+    unthresholded = judge_devset(without_score_threshold(retriever), questions, shown_k=shown_k,
+                                 progress=False, label=label)
+    points = sweep(unthresholded, candidate_thresholds(unthresholded))
+    return ConfigResult(label, dict(overrides), settings, summarize(judged), judged, len(retriever.chunks),
+                        time.perf_counter() - start, tuple(points))
