@@ -46,17 +46,25 @@ def converter(config: str) -> opencc.OpenCC:
 
 
 @cache
-def _char_counts() -> tuple[Counter[str], float]:
-    """Character frequencies summed over jieba's word dictionary (simplified script)."""
-    import jieba  # deferred: importing jieba is slow and only needed here
+def jieba_words() -> dict[str, int]:
+    """jieba's word dictionary (simplified script) as word -> frequency; read once, lazily."""
+    import jieba  # deferred: importing jieba is slow and only the dictionary file is needed
 
-    counts: Counter[str] = Counter()
-    path = Path(jieba.__file__).parent / "dict.txt"
-    with path.open(encoding="utf-8") as fh:
+    words: dict[str, int] = {}
+    with (Path(jieba.__file__).parent / "dict.txt").open(encoding="utf-8") as fh:
         for line in fh:
             word, freq, *_ = line.split(" ")
-            for ch in word:
-                counts[ch] += int(freq)
+            words[word] = int(freq)
+    return words
+
+
+@cache
+def _char_counts() -> tuple[Counter[str], float]:
+    """Character frequencies summed over the words that contain them."""
+    counts: Counter[str] = Counter()
+    for word, freq in jieba_words().items():
+        for ch in word:
+            counts[ch] += freq
     return counts, float(sum(counts.values()))
 
 
@@ -141,7 +149,8 @@ def _repair_run(run: str, traditional: bool) -> tuple[str, int, int]:
     leftovers = {c for c in fixed if not c.isascii() and c not in _COMMON_PUNCT and char_cost(c) > _RARE_COST}
     fixed = "".join(c for c in fixed if c not in leftovers)
     repaired = cut = 0
-    for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, run, fixed, autojunk=False).get_opcodes():
+    for op in difflib.SequenceMatcher(None, run, fixed, autojunk=False).get_opcodes():
+        tag = op[0]
         if tag in ("replace", "insert"):
             repaired += 1
         elif tag == "delete":

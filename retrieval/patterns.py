@@ -37,12 +37,15 @@ PINYIN_LEFTOVER: Final = re.compile(rf"\([{PINYIN_LETTERS}]*[{''.join(sorted(TON
 
 # --- boilerplate (name -> pattern); order matters, applied top to bottom --------------------------------
 
+# An ellipsis run around site notices; NFKC turns "…" into "...".
+_DOTS: Final = r"(?:…|\.{3})*"
+
 # Essay-site "N characters omitted, members can read in full" notice: …(快文網http://…省略1275字,正式會員…)…
-ELISION: Final = re.compile(r"…*\([^()\n]{0,80}?省略\d+字[^()\n]{0,40}\)…*")
+ELISION: Final = re.compile(_DOTS + r"\([^()\n]{0,80}?省略\d+字[^()\n]{0,40}\)" + _DOTS)
 
 # End-of-preview notice: …(未完,全文共8260字,當前只顯示3314字,請閱讀下面提示信息。收藏TITLE)
 TRUNCATION_NOTICE: Final = re.compile(
-    r"…*\((?:未完|全文共\d+字|[當当]前只[顯显]示)[^\n]*?(?:\)(?=\s*(?:上一篇|下一篇|$))|$)"
+    _DOTS + r"\((?:未完|全文共\d+字|[當当]前只[顯显]示)[^\n]*?(?:\)(?=\s*(?:上一篇|下一篇|$))|$)"
 )
 
 BOILERPLATE: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
