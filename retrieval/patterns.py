@@ -29,9 +29,11 @@ TONE_VOWELS: Final = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ
 
 # --- pinyin ruby -----------------------------------------------------------------------------------------
 
-# Pinyin ruby after a CJK character: 標(biāo) / 會(huì) / 這(zhè). Checked for a tone mark in code so that
+# Pinyin ruby after a CJK character or word: 標(biāo) / 會(huì) / 會議(huì yì). Checked for a tone mark in code so that
 # real parenthesised Latin like (PM2.5) or (VOCs) is never touched.
-PINYIN_RUBY: Final = re.compile(rf"(?<=[{CJK_CLASS}])\(([{PINYIN_LETTERS}]{{1,7}})\)")
+PINYIN_RUBY: Final = re.compile(
+    rf"(?<=[{CJK_CLASS}])\(([{PINYIN_LETTERS}]{{1,7}}(?:[ ']?[{PINYIN_LETTERS}]{{1,7}}){{0,3}})\)"
+)
 # Pinyin with a tone mark inside parentheses anywhere (used by tests/audits of the output).
 PINYIN_LEFTOVER: Final = re.compile(rf"\([{PINYIN_LETTERS}]*[{''.join(sorted(TONE_VOWELS))}][a-z]*\)")
 
