@@ -88,7 +88,8 @@ def _extract_header(text: str) -> tuple[str, str, list[str]]:
     body = [ln for ln in lines if ln.strip()]
     if not title and len(body) > 1:
         first = body[0].strip()
-        if len(first) <= P.MAX_TITLE_LEN and first[-1] not in P.SENTENCE_END:
+        # A bare first line is a title only if it is short, CJK and unpunctuated at the end (not "同志们:").
+        if len(P.CJK_RE.findall(first)) >= 4 and len(first) <= P.MAX_TITLE_LEN and P.CJK_RE.match(first[-1]):
             title = _clean_title(first)
     text = "\n".join(body).strip()
     if title and text.startswith(title):  # the title line repeated at the top of the body

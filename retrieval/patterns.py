@@ -29,8 +29,8 @@ TONE_VOWELS: Final = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ
 
 # --- pinyin ruby -----------------------------------------------------------------------------------------
 
-# Pinyin ruby after a CJK character or word: 標(biāo) / 會(huì) / 會議(huì yì). Checked for a tone mark in code so that
-# real parenthesised Latin like (PM2.5) or (VOCs) is never touched.
+# Pinyin ruby after a CJK character or word: 標(biāo) / 會議(huì yì). Checked for a tone mark in code
+# so that real parenthesised Latin like (PM2.5) or (VOCs) is never touched.
 PINYIN_RUBY: Final = re.compile(
     rf"(?<=[{CJK_CLASS}])\(([{PINYIN_LETTERS}]{{1,7}}(?:[ ']?[{PINYIN_LETTERS}]{{1,7}}){{0,3}})\)"
 )

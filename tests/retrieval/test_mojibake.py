@@ -47,7 +47,9 @@ def test_cuts_unrepairable_fragments(garbled: str, expected: str) -> None:
 
 
 def test_double_loss_is_partly_repaired_and_leftovers_cut() -> None:
-    fixed, repaired, _ = repair_mojibake("生態(tài)環(huán)!靶邪倮镎甙刖攀保莶坏媒z毫懈怠。", traditional=True)
+    fixed, repaired, _ = repair_mojibake(
+        "生態(tài)環(huán)!靶邪倮镎甙刖攀保莶坏媒z毫懈怠。", traditional=True
+    )
     assert "“行百里者半九" in fixed and fixed.endswith("不得絲毫懈怠。")
     assert not set("靶邪倮镎甙刖莶坏媒") & set(fixed)
     assert repaired == 1

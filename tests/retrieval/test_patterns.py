@@ -27,7 +27,10 @@ def test_elision_notice(notice: str) -> None:
 
 
 def test_truncation_notice_with_title_inside() -> None:
-    text = "提升全民生 ......(未完,全文共8260字,當前只顯示3314字,請閱讀下面提示信息。收藏在全市會議上的講話) 上一篇:X"
+    text = (
+        "提升全民生 ......(未完,全文共8260字,當前只顯示3314字,請閱讀下面提示信息。收藏在全市會議上的講話)"
+        " 上一篇:X"
+    )
     m = P.TRUNCATION_NOTICE.search(text)
     assert m and text[: m.start()] == "提升全民生 "
 
@@ -36,7 +39,10 @@ def test_truncation_notice_with_title_inside() -> None:
     ("name", "junk"),
     [
         ("nav_links", " 上一篇:在某會上的講話 下一篇:在某會上的報告 相關欄目:環保 生態 |"),
-        ("preview_end", "预览阅读已结束,若您需要全文或代笔。\n请点击👉 mooonya 👈联系老师\n\n相关阅读\n最近更新"),
+        (
+            "preview_end",
+            "预览阅读已结束,若您需要全文或代笔。\n请点击👉 mooonya 👈联系老师\n\n相关阅读\n最近更新",
+        ),
         ("disclaimer", "免责声明:文稿来源网络整理,版权归原作者所有。"),
         ("rights_notice", "若侵犯了您的合法权益,请作者持权属证明与本站联系,我们将及时更正、删除!谢谢!"),
         ("first_published", "文稿首发平台:www.gongwentang.com(公文堂)"),
@@ -48,7 +54,9 @@ def test_boilerplate_pattern_matches(name: str, junk: str) -> None:
     assert pattern.sub("", junk).strip() == ""
 
 
-@pytest.mark.parametrize("real", ["一、2024年工作回顾", "(一)强化执法监管,健全环境监管体系", "上一篇文章提到的问题"])
+@pytest.mark.parametrize(
+    "real", ["一、2024年工作回顾", "(一)强化执法监管,健全环境监管体系", "上一篇文章提到的问题"]
+)
 def test_boilerplate_leaves_speech_text(real: str) -> None:
     for _, pattern in P.BOILERPLATE:
         assert pattern.sub("", real) == real
