@@ -200,6 +200,7 @@ def chunk_document(doc: Document, min_chars: int = 80, max_chars: int = 400) -> 
                 end=end,
                 truncated=False,
                 redacted=any(s < end and e > start for s, e in redactions),
+                damaged=any(s <= end and e >= start for s, e in doc.damaged),
             )
         )
     return _flag_cuts(chunks, doc.cuts)
