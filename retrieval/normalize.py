@@ -205,8 +205,12 @@ def fold_for_matching(text: str) -> str:
 
 
 def to_script(text: str, script: Script) -> str:
-    """Convert to simplified (t2s) or traditional (s2t) script, preserving length."""
-    return _convert_same_length(text, "t2s" if script == "simplified" else "s2t")
+    """Convert to simplified (t2s) or traditional script, preserving length.
+
+    Traditional uses OpenCC's Taiwan standard (s2tw: 為, 群, 考核, 才) rather than plain s2t, whose
+    historical forms (爲, 羣, 考覈, 纔) readers of today's traditional text find odd.
+    """
+    return _convert_same_length(text, "t2s" if script == "simplified" else "s2tw")
 
 
 def detect_script(text: str) -> Script:

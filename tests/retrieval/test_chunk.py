@@ -40,8 +40,13 @@ def test_heading_levels(line: str, level: int | None) -> None:
 
 @pytest.mark.parametrize(
     ("sentence", "level"),
-    [("一是创新执法模式,提升执法效能。", 5), ("二要加强制度建设。", 6), ("其次,要加强协调联动。", 7),
-     ("一些企业环保意识不强。", None), ("首都", None)],
+    [
+        ("一是创新执法模式,提升执法效能。", 5),
+        ("二要加强制度建设。", 6),
+        ("其次,要加强协调联动。", 7),
+        ("一些企业环保意识不强。", None),
+        ("首都", None),
+    ],
 )
 def test_enumeration_levels(sentence: str, level: int | None) -> None:
     assert enumeration_level(sentence) == level
@@ -55,7 +60,11 @@ def test_section_label_keeps_short_headings_whole_and_cuts_long_ones() -> None:
 
 def test_nested_sections_in_the_work_report(retriever: Retriever) -> None:
     sections = [c.section for c in chunks_of(retriever, "004")]
-    assert ("一、2024年工作回顾", "(一)强化执法监管,健全环境监管体系", "一是创新执法模式,提升执法效能") in sections
+    assert (
+        "一、2024年工作回顾",
+        "(一)强化执法监管,健全环境监管体系",
+        "一是创新执法模式,提升执法效能",
+    ) in sections
     assert any(s[:1] == ("二、2025年工作部署",) and len(s) >= 2 for s in sections)
 
 
@@ -113,3 +122,10 @@ def test_flags_follow_cuts_and_redactions(retriever: Retriever) -> None:
     assert sum(c.truncated for c in flagged) >= 1
     assert not any(c.truncated for c in chunk_document(replace(d, cuts=())))
     assert any(c.redacted and "*" in c.text for c in flagged)
+
+
+def test_damaged_spans_flag_their_chunk(retriever: Retriever) -> None:
+    d = doc(retriever, "004")
+    at = d.text.index("二是完善信用监管")
+    flagged = [c for c in chunk_document(replace(d, damaged=((at, at + 4),))) if c.damaged]
+    assert len(flagged) == 1 and "二是完善信用监管" in flagged[0].text

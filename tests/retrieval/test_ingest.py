@@ -54,7 +54,9 @@ def test_folder_without_speeches_is_a_corpus_error(tmp_path: Path) -> None:
         load_corpus(tmp_path)
 
 
-def test_bad_files_are_skipped_with_a_reason_and_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_bad_files_are_skipped_with_a_reason_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     (tmp_path / "good.txt").write_text(SIMPLIFIED, encoding="gb18030")
     (tmp_path / "empty.txt").write_bytes(b"  \n")
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
