@@ -11,6 +11,7 @@ from retrieval.answer import build_answer
 from retrieval.cache import cache_path, corpus_fingerprint, default_cache_dir, load_index, save_index
 from retrieval.chunk import chunk_document
 from retrieval.errors import CacheError
+from retrieval.fusion import make_fusion
 from retrieval.index import Index
 from retrieval.ingest import load_corpus
 from retrieval.normalize import detect_script, fold_for_matching, to_script
@@ -30,6 +31,7 @@ class Retriever:
         self.corpus_dir = corpus_dir
         self.tokenizer = Tokenizer(index.settings)
         self.tokenizer.warm_up()
+        self.fusion = make_fusion(index)  # built here, not cached: it derives from the index in ~0.1 s
 
     @property
     def settings(self) -> RetrieverSettings:
@@ -111,7 +113,7 @@ class Retriever:
 
     def rank(self, question: str, k: int = 10) -> list[tuple[Chunk, float]]:
         """Raw BM25 ranking, no abstention."""
-        return [(self.chunks[i], s) for i, s in self.index.top_k(self.question_terms(question), k)]
+        return [(self.chunks[i], s) for i, s in self._top_k(question, self.question_terms(question), k)]
 
     def ask(self, question: str, k: int = 3) -> Answer:
         """Answer a question with up to k cited hits, or abstain with a helpful message."""
@@ -126,8 +128,14 @@ class Retriever:
         if not terms:
             message = "\n".join(m for m in (note, to_script(messages.NO_TERMS, script)) if m)
             return Answer(question, script, False, (), message)
-        ranked = self.index.top_k(terms, max(k, 1))
+        ranked = self._top_k(text, terms, max(k, 1))
         return build_answer(question, script, terms, ranked, self.index, note)
+
+    def _top_k(self, question: str, terms: list[str], k: int) -> list[tuple[int, float]]:
+        """The word run, or the fused word + bigram run when settings.fusion asks for it."""
+        if self.fusion is None or not terms:
+            return self.index.top_k(terms, k)
+        return self.fusion.top_k(fold_for_matching(question[:MAX_QUESTION_CHARS]), terms, k)
 
 
 def build_index(corpus_dir: Path, settings: RetrieverSettings) -> Index:

@@ -32,6 +32,10 @@ class RetrieverSettings:
     min_score: float = 4.0
     min_coverage: float = 0.5
     min_known_share: float = 0.5
+    # ranking: "bigram" fuses a character-bigram run with the word run (retrieval/fusion.py)
+    fusion: str = "none"
+    fusion_depth: int = 50  # how many hits of each run enter the fusion
+    rrf_k: int = 60  # reciprocal rank fusion constant
 
     def with_overrides(self, overrides: dict[str, str]) -> RetrieverSettings:
         """Return a copy with NAME=VALUE strings parsed to each field's type."""
