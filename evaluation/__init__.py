@@ -1,1 +1,1 @@
-"""Retrieval evaluation: the dev set, relevance by evidence strings, metrics, reports and benchmarks."""
+"""Evaluation and benchmarking of the retriever (not part of the library)."""

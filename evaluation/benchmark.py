@@ -62,37 +62,59 @@ def load_benchmark(name: str, data_dir: Path, limit: int | None = None) -> Bench
     passages_path, questions_path = data_dir / f"{stem}.passages.jsonl", data_dir / f"{stem}.questions.jsonl"
     for path in (passages_path, questions_path):
         if not path.is_file():
-            raise BenchmarkError(f"benchmark file {path} not found; pass --data DIR "
-                                 f"(the folder holding {stem}.*.jsonl, by default {DEFAULT_DATA_DIR})")
+            raise BenchmarkError(
+                f"benchmark file {path} not found; pass --data DIR "
+                f"(the folder holding {stem}.*.jsonl, by default {DEFAULT_DATA_DIR})"
+            )
     passages = tuple((str(r["pid"]), str(r["text"])) for r in _read_jsonl(passages_path))
-    questions = tuple(BenchmarkQuestion(str(r["qid"]), str(r["question"]), str(r["pid"]))
-                      for r in _read_jsonl(questions_path))
+    questions = tuple(
+        BenchmarkQuestion(str(r["qid"]), str(r["question"]), str(r["pid"]))
+        for r in _read_jsonl(questions_path)
+    )
     known = {pid for pid, _ in passages}
     orphans = [q.qid for q in questions if q.pid not in known]
     if orphans:
-        raise BenchmarkError(f"{questions_path}: {len(orphans)} questions name unknown passages, "
-                             f"e.g. {orphans[0]}")
+        raise BenchmarkError(
+            f"{questions_path}: {len(orphans)} questions name unknown passages, e.g. {orphans[0]}"
+        )
     return BenchmarkData(name, passages, questions[:limit] if limit else questions)
 
 
-def run_benchmark(data: BenchmarkData, label: str, build: Callable[[Sequence[tuple[str, str]]], Ranker],
-                  *, progress: bool = True) -> BenchmarkResult:
+def run_benchmark(
+    data: BenchmarkData,
+    label: str,
+    build: Callable[[Sequence[tuple[str, str]]], Ranker],
+    *,
+    progress: bool = True,
+) -> BenchmarkResult:
     """Build a ranker over all passages and score every question; time covers both."""
     start = time.perf_counter()
     rank = build(data.passages)
-    rankings = {q.qid: rank(q.question, DEPTH)
-                for q in tqdm(data.questions, desc=f"{data.name} {label}", unit="q", file=sys.stderr,
-                              disable=not progress, leave=False)}
+    rankings = {
+        q.qid: rank(q.question, DEPTH)
+        for q in tqdm(
+            data.questions,
+            desc=f"{data.name} {label}",
+            unit="q",
+            file=sys.stderr,
+            disable=not progress,
+            leave=False,
+        )
+    }
     seconds = time.perf_counter() - start
-    return BenchmarkResult(label, score_rankings(rankings, {q.qid: q.pid for q in data.questions}), seconds,
-                           len(data.questions))
+    return BenchmarkResult(
+        label, score_rankings(rankings, {q.qid: q.pid for q in data.questions}), seconds, len(data.questions)
+    )
 
 
 def score_rankings(rankings: dict[str, list[str]], gold: dict[str, str]) -> dict[str, float]:
     """R@1, R@5, MRR@10 over every gold question (a question with no ranking scores 0)."""
     qrels = [ir_measures.Qrel(qid, pid, 1) for qid, pid in gold.items()]
-    run = [ir_measures.ScoredDoc(qid, pid, float(len(ranked) - i))
-           for qid, ranked in rankings.items() for i, pid in enumerate(ranked)]
+    run = [
+        ir_measures.ScoredDoc(qid, pid, float(len(ranked) - i))
+        for qid, ranked in rankings.items()
+        for i, pid in enumerate(ranked)
+    ]
     aggregate = ir_measures.calc_aggregate(list(MEASURES.values()), qrels, run)
     return {name: float(aggregate.get(measure, 0.0)) for name, measure in MEASURES.items()}
 

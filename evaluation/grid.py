@@ -33,7 +33,8 @@ PRESETS: dict[str, tuple[tuple[str, Overrides], ...]] = {
     ),
     "bm25": tuple(
         (f"k1={k1},b={b}", {"k1": str(k1), "b": str(b)})
-        for k1 in (0.9, 1.2, 1.5, 2.0) for b in (0.3, 0.5, 0.75, 0.9)
+        for k1 in (0.9, 1.2, 1.5, 2.0)
+        for b in (0.3, 0.5, 0.75, 0.9)
     ),
 }
 

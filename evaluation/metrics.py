@@ -14,8 +14,13 @@ from ir_measures import RR, Success, nDCG
 
 OVERALL = "overall"
 UNANSWERABLE = "unanswerable"
-RANK_MEASURES = {"hit@1": Success @ 1, "hit@3": Success @ 3, "hit@5": Success @ 5, "mrr@10": RR @ 10,
-                 "ndcg@10": nDCG @ 10}
+RANK_MEASURES = {
+    "hit@1": Success @ 1,
+    "hit@3": Success @ 3,
+    "hit@5": Success @ 5,
+    "mrr@10": RR @ 10,
+    "ndcg@10": nDCG @ 10,
+}
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,11 @@ def rank_scores(questions: Sequence[JudgedQuestion]) -> dict[str, dict[str, floa
     """Per-question rank metrics from ir-measures, keyed by measure name then qid."""
     qrels = [ir_measures.Qrel(q.qid, cid, 1) for q in questions for cid in sorted(q.relevant)]
     # Scores fall strictly with rank so that ir-measures keeps our order (it sorts by score).
-    run = [ir_measures.ScoredDoc(q.qid, cid, float(len(q.ranking) - i))
-           for q in questions for i, cid in enumerate(q.ranking)]
+    run = [
+        ir_measures.ScoredDoc(q.qid, cid, float(len(q.ranking) - i))
+        for q in questions
+        for i, cid in enumerate(q.ranking)
+    ]
     by_measure = {name: dict.fromkeys((q.qid for q in questions), 0.0) for name in RANK_MEASURES}
     names = {measure: name for name, measure in RANK_MEASURES.items()}
     if qrels:

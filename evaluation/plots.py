@@ -46,8 +46,12 @@ def plot_score_distribution(result: ConfigResult, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.hist(answerable, bins=bins, alpha=0.6, label=f"answerable ({len(answerable)})")
     ax.hist(unanswerable, bins=bins, alpha=0.6, label=f"unanswerable ({len(unanswerable)})")
-    ax.axvline(result.settings.min_score, color="black", linestyle="--",
-               label=f"min_score = {result.settings.min_score:g}")
+    ax.axvline(
+        result.settings.min_score,
+        color="black",
+        linestyle="--",
+        label=f"min_score = {result.settings.min_score:g}",
+    )
     ax.set_xlabel("top-1 BM25 score")
     ax.set_ylabel("questions")
     ax.set_title(f"Top-1 score distribution — {result.label}")
@@ -78,8 +82,12 @@ def plot_benchmark(name: str, results: Sequence[BenchmarkResult], path: Path) ->
     labels = [r.label for r in results]
     fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(labels) + 3), 4))
     for n, metric in enumerate(("R@1", "R@5", "MRR@10")):
-        ax.bar([i + n * 0.27 for i in range(len(labels))], [r.scores[metric] for r in results], 0.27,
-               label=metric)
+        ax.bar(
+            [i + n * 0.27 for i in range(len(labels))],
+            [r.scores[metric] for r in results],
+            0.27,
+            label=metric,
+        )
     low = min(r.scores["R@1"] for r in results)
     ax.set_ylim(max(0.0, low - 0.1), 1.0)
     ax.set_xticks([i + 0.27 for i in range(len(labels))], labels, rotation=30, ha="right")

@@ -11,6 +11,7 @@ from typing import Any
 from evaluation.benchmark import BenchmarkResult
 from evaluation.metrics import OVERALL
 from evaluation.suite import ConfigResult
+from evaluation.threshold import best_threshold
 
 COLUMNS = ("hit@1", "hit@3", "hit@5", "mrr@10", "ndcg@10", "shown", "abstained")
 
@@ -20,16 +21,23 @@ def comparison_rows(results: Sequence[ConfigResult]) -> list[dict[str, Any]]:
     rows = []
     for r in results:
         g = r.summary.groups
-        rows.append({
-            "label": r.label,
-            "hit@1": g[OVERALL].scores["hit@1"], "hit@3": g[OVERALL].scores["hit@3"],
-            "mrr@10": g[OVERALL].scores["mrr@10"], "ndcg@10": g[OVERALL].scores["ndcg@10"],
-            "shown": g[OVERALL].scores["shown"],
-            "direct hit@3": g["direct"].scores["hit@3"] if "direct" in g else float("nan"),
-            "paraphrase hit@3": g["paraphrase"].scores["hit@3"] if "paraphrase" in g else float("nan"),
-            "abstain P": r.summary.abstention.precision, "abstain R": r.summary.abstention.recall,
-            "abstain F1": r.summary.abstention.f1, "chunks": r.chunks, "seconds": r.seconds,
-        })
+        rows.append(
+            {
+                "label": r.label,
+                "hit@1": g[OVERALL].scores["hit@1"],
+                "hit@3": g[OVERALL].scores["hit@3"],
+                "mrr@10": g[OVERALL].scores["mrr@10"],
+                "ndcg@10": g[OVERALL].scores["ndcg@10"],
+                "shown": g[OVERALL].scores["shown"],
+                "direct hit@3": g["direct"].scores["hit@3"] if "direct" in g else float("nan"),
+                "paraphrase hit@3": g["paraphrase"].scores["hit@3"] if "paraphrase" in g else float("nan"),
+                "abstain P": r.summary.abstention.precision,
+                "abstain R": r.summary.abstention.recall,
+                "abstain F1": r.summary.abstention.f1,
+                "chunks": r.chunks,
+                "seconds": r.seconds,
+            }
+        )
     return rows
 
 
@@ -47,21 +55,59 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
 def dev_markdown(results: Sequence[ConfigResult], meta: dict[str, Any], shown_k: int) -> str:
     """The dev-set report: comparison, per-kind table and misses of the first configuration, threshold."""
     first = results[0]
-    parts = [f"# Retrieval evaluation — {meta['qa_file']}", "",
-             f"Corpus `{meta['corpus']}` (sha256 `{meta['corpus_hash'][:16]}…`), "
-             f"{meta['questions']} questions, "
-             f"shown@{shown_k} = evidence in an excerpt shown among the top {shown_k} answered hits.", "",
-             "## Configurations", "", format_table(comparison_rows(results)), "",
-             f"## Per kind — {first.label}", "", format_table(kind_rows(first)), "",
-             f"## Abstention threshold (min_score) — {first.label}", "",
-             format_table([dataclasses.asdict(p) for p in first.sweep]), "",
-             f"## Misses — {first.label}", "",
-             "Answerable questions whose evidence is not in the top 3 (rank = where it was found within the "
-             "top 10, – if not), and unanswerable questions that were answered.", "",
-             format_table([{"id": m.qid, "kind": m.kind, "question": m.question,
-                            "rank": m.rank if m.rank else "–", "abstained": m.abstained,
-                            "top hit": m.top_citation} for m in first.summary.misses])]
+    parts = [
+        f"# Retrieval evaluation — {meta['qa_file']}",
+        "",
+        f"Corpus `{meta['corpus']}` (sha256 `{meta['corpus_hash'][:16]}…`), "
+        f"{meta['questions']} questions, "
+        f"shown@{shown_k} = evidence in an excerpt shown among the top {shown_k} answered hits.",
+        "",
+        "## Configurations",
+        "",
+        format_table(comparison_rows(results)),
+        "",
+        f"## Per kind — {first.label}",
+        "",
+        format_table(kind_rows(first)),
+        "",
+        f"## Abstention threshold (min_score) — {first.label}",
+        "",
+        _sweep_text(first),
+        "",
+        f"## Misses — {first.label}",
+        "",
+        "Answerable questions whose evidence is not in the top 3 (rank = where it was found within the "
+        "top 10, – if not), and unanswerable questions that were answered.",
+        "",
+        format_table(
+            [
+                {
+                    "id": m.qid,
+                    "kind": m.kind,
+                    "question": m.question,
+                    "rank": m.rank if m.rank else "–",
+                    "abstained": m.abstained,
+                    "top hit": m.top_citation,
+                }
+                for m in first.summary.misses
+            ]
+        ),
+    ]
     return "\n".join(parts) + "\n"
+
+
+def _sweep_text(result: ConfigResult) -> str:
+    """Whole-number thresholds, the configured one and the best one (all points are in report.json)."""
+    best = best_threshold(result.sweep)
+    current = result.settings.min_score
+    shown = [
+        p for p in result.sweep if p.threshold == int(p.threshold) or p.threshold in (best.threshold, current)
+    ]
+    return (
+        f"Abstain when the other conditions fail or the top-1 score < min_score (positive class: should "
+        f"abstain). Configured: {current:g}; best on this dev set (F1 + answered-and-hit@3, ties to the "
+        f"higher threshold): {best.threshold:g}.\n\n" + format_table([dataclasses.asdict(p) for p in shown])
+    )
 
 
 def kind_rows(result: ConfigResult) -> list[dict[str, Any]]:
@@ -72,26 +118,48 @@ def kind_rows(result: ConfigResult) -> list[dict[str, Any]]:
 
 
 def dev_json(results: Sequence[ConfigResult], meta: dict[str, Any]) -> dict[str, Any]:
-    return {"meta": meta, "configurations": [
-        {"label": r.label, "overrides": r.overrides, "settings": dataclasses.asdict(r.settings),
-         "chunks": r.chunks, "seconds": r.seconds,
-         "groups": {k: {"n": g.n, **g.scores} for k, g in r.summary.groups.items()},
-         "abstention": dataclasses.asdict(r.summary.abstention),
-         "threshold_sweep": [dataclasses.asdict(p) for p in r.sweep],
-         "misses": [dataclasses.asdict(m) for m in r.summary.misses],
-         "questions": [{"id": q.qid, "kind": q.kind, "ranking": list(q.ranking),
+    return {
+        "meta": meta,
+        "configurations": [
+            {
+                "label": r.label,
+                "overrides": r.overrides,
+                "settings": dataclasses.asdict(r.settings),
+                "chunks": r.chunks,
+                "seconds": r.seconds,
+                "groups": {k: {"n": g.n, **g.scores} for k, g in r.summary.groups.items()},
+                "abstention": dataclasses.asdict(r.summary.abstention),
+                "threshold_sweep": [dataclasses.asdict(p) for p in r.sweep],
+                "misses": [dataclasses.asdict(m) for m in r.summary.misses],
+                "questions": [
+                    {
+                        "id": q.qid,
+                        "kind": q.kind,
+                        "ranking": list(q.ranking),
                         "relevant": sorted(q.relevant),
-                        "first_relevant_rank": q.first_relevant_rank, "shown": q.shown,
-                        "abstained": q.abstained, "top_score": q.top_score} for q in r.judged]}
-        for r in results]}
+                        "first_relevant_rank": q.first_relevant_rank,
+                        "shown": q.shown,
+                        "abstained": q.abstained,
+                        "top_score": q.top_score,
+                    }
+                    for q in r.judged
+                ],
+            }
+            for r in results
+        ],
+    }
 
 
 def benchmark_markdown(name: str, results: Sequence[BenchmarkResult], meta: dict[str, Any]) -> str:
-    rows = [{"configuration": r.label, **r.scores, "seconds": r.seconds, "questions": r.questions}
-            for r in results]
-    return (f"# Benchmark {name} — closed-pool passage retrieval\n\n"
-            f"{meta['passages']} passages, {meta['questions']} questions, data `{meta['data']}`.\n\n"
-            f"{format_table(rows)}\n")
+    rows = [
+        {"configuration": r.label, **r.scores, "seconds": r.seconds, "questions": r.questions}
+        for r in results
+    ]
+    return (
+        f"# Benchmark {name} — closed-pool passage retrieval\n\n"
+        f"{meta['passages']} passages, {meta['questions']} questions, data `{meta['data']}`.\n\n"
+        f"{format_table(rows)}\n"
+    )
 
 
 def benchmark_json(results: Sequence[BenchmarkResult], meta: dict[str, Any]) -> dict[str, Any]:
@@ -101,8 +169,9 @@ def benchmark_json(results: Sequence[BenchmarkResult], meta: dict[str, Any]) -> 
 def write_reports(out_dir: Path, markdown: str, payload: dict[str, Any]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "report.md").write_text(markdown, encoding="utf-8")
-    (out_dir / "report.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n",
-                                         encoding="utf-8")
+    (out_dir / "report.json").write_text(
+        json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
 
 
 def _cell(value: Any) -> str:

@@ -28,8 +28,14 @@ def relevant_chunk_ids(retriever: Retriever, questions: Sequence[DevQuestion]) -
     return result
 
 
-def judge_devset(retriever: Retriever, questions: Sequence[DevQuestion], *, shown_k: int = 3,
-                 progress: bool = True, label: str = "dev") -> tuple[JudgedQuestion, ...]:
+def judge_devset(
+    retriever: Retriever,
+    questions: Sequence[DevQuestion],
+    *,
+    shown_k: int = 3,
+    progress: bool = True,
+    label: str = "dev",
+) -> tuple[JudgedQuestion, ...]:
     """Rank and answer every question; judge rankings and shown excerpts by evidence strings."""
     relevant = relevant_chunk_ids(retriever, questions)
     judged = []
@@ -37,13 +43,19 @@ def judge_devset(retriever: Retriever, questions: Sequence[DevQuestion], *, show
         ranked = retriever.rank(q.question, k=RANK_DEPTH)
         answer = retriever.ask(q.question, k=shown_k)
         shown = answer.answered and any(is_relevant(h.excerpt, q.evidence) for h in answer.hits[:shown_k])
-        judged.append(JudgedQuestion(
-            qid=q.qid, kind=q.kind, question=q.question,
-            ranking=tuple(chunk.chunk_id for chunk, _ in ranked),
-            relevant=relevant[q.qid], shown=shown, abstained=not answer.answered,
-            top_score=ranked[0][1] if ranked else 0.0,
-            top_citation=answer.hits[0].citation if answer.hits else "",
-        ))
+        judged.append(
+            JudgedQuestion(
+                qid=q.qid,
+                kind=q.kind,
+                question=q.question,
+                ranking=tuple(chunk.chunk_id for chunk, _ in ranked),
+                relevant=relevant[q.qid],
+                shown=shown,
+                abstained=not answer.answered,
+                top_score=ranked[0][1] if ranked else 0.0,
+                top_citation=answer.hits[0].citation if answer.hits else "",
+            )
+        )
     return tuple(judged)
 
 

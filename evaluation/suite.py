@@ -27,15 +27,32 @@ class ConfigResult:
     sweep: tuple[ThresholdPoint, ...]  # abstention quality for each candidate min_score
 
 
-def evaluate_config(corpus: Path, questions: Sequence[DevQuestion], base: RetrieverSettings, label: str,
-                    overrides: dict[str, str], *, shown_k: int = 3, progress: bool = True) -> ConfigResult:
+def evaluate_config(
+    corpus: Path,
+    questions: Sequence[DevQuestion],
+    base: RetrieverSettings,
+    label: str,
+    overrides: dict[str, str],
+    *,
+    shown_k: int = 3,
+    progress: bool = True,
+) -> ConfigResult:
     """Build a retriever with the overrides applied to `base`, and judge the dev set with it."""
     start = time.perf_counter()
     settings = base.with_overrides(overrides)
     retriever = Retriever.from_corpus(corpus, settings, use_cache=False)
     judged = judge_devset(retriever, questions, shown_k=shown_k, progress=progress, label=label)
-    unthresholded = judge_devset(without_score_threshold(retriever), questions, shown_k=shown_k,
-                                 progress=False, label=label)
+    unthresholded = judge_devset(
+        without_score_threshold(retriever), questions, shown_k=shown_k, progress=False, label=label
+    )
     points = sweep(unthresholded, candidate_thresholds(unthresholded))
-    return ConfigResult(label, dict(overrides), settings, summarize(judged), judged, len(retriever.chunks),
-                        time.perf_counter() - start, tuple(points))
+    return ConfigResult(
+        label,
+        dict(overrides),
+        settings,
+        summarize(judged),
+        judged,
+        len(retriever.chunks),
+        time.perf_counter() - start,
+        tuple(points),
+    )

@@ -52,5 +52,8 @@ def candidate_thresholds(judged: Sequence[JudgedQuestion], step: float = 0.5) ->
 
 
 def best_threshold(points: Sequence[ThresholdPoint]) -> ThresholdPoint:
-    """Highest F1 of abstaining plus answered-and-correct share (both matter to a user); lowest t on ties."""
-    return max(points, key=lambda p: (round(p.f1 + p.answerable_hit3, 6), -p.threshold))
+    """Highest F1 of abstaining plus answered-and-correct share (both matter to a user).
+
+    On ties the highest threshold wins: the score floor then guards against weak matches at no cost here.
+    """
+    return max(points, key=lambda p: (round(p.f1 + p.answerable_hit3, 6), p.threshold))

@@ -35,21 +35,41 @@ Examples:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("eval", help="measure retrieval quality on the dev set or a benchmark",
-                       description=__doc__, epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "eval",
+        help="measure retrieval quality on the dev set or a benchmark",
+        description=__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus folder (default: corpus)")
     p.add_argument("--qa", type=Path, help="dev-set JSONL (default: CORPUS/eval/dev.jsonl)")
     p.add_argument("--k", type=int, default=3, help="hits shown per answer, for shown@k (default 3)")
     p.add_argument("--json", action="store_true", help="print report.json to stdout instead of the table")
     p.add_argument("--out", type=Path, default=Path("eval-out"), help="report folder (default: eval-out)")
-    p.add_argument("--config", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
-                   help="retriever setting overrides for every configuration")
-    p.add_argument("--compare", nargs="+", action="extend", default=[], metavar="GRID",
-                   help="extra configurations to measure beside the base one (see below)")
+    p.add_argument(
+        "--config",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME=VALUE",
+        help="retriever setting overrides for every configuration",
+    )
+    p.add_argument(
+        "--compare",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="GRID",
+        help="extra configurations to measure beside the base one (see below)",
+    )
     p.add_argument("--benchmark", choices=sorted(BENCHMARK_FILES), help="run a public benchmark instead")
-    p.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR,
-                   help=f"benchmark data folder (default: {DEFAULT_DATA_DIR})")
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help=f"benchmark data folder (default: {DEFAULT_DATA_DIR})",
+    )
     p.add_argument("--limit", type=int, help="benchmark: only the first N questions")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=run)
@@ -63,14 +83,25 @@ def run(args: argparse.Namespace) -> int:
     return _run_devset(args, base, configurations)
 
 
-def _run_devset(args: argparse.Namespace, base: RetrieverSettings,
-                configurations: list[tuple[str, dict[str, str]]]) -> int:
+def _run_devset(
+    args: argparse.Namespace, base: RetrieverSettings, configurations: list[tuple[str, dict[str, str]]]
+) -> int:
     qa_file = args.qa or args.corpus / "eval" / "dev.jsonl"
     questions = load_devset(qa_file)
-    results = [evaluate_config(args.corpus, questions, base, label, overrides, shown_k=args.k,
-                               progress=not args.no_progress) for label, overrides in configurations]
-    meta = {"corpus": str(args.corpus), "corpus_hash": corpus_hash(args.corpus), "qa_file": str(qa_file),
-            "questions": len(questions), "shown_k": args.k, "base_overrides": parse_config(args.config)}
+    results = [
+        evaluate_config(
+            args.corpus, questions, base, label, overrides, shown_k=args.k, progress=not args.no_progress
+        )
+        for label, overrides in configurations
+    ]
+    meta = {
+        "corpus": str(args.corpus),
+        "corpus_hash": corpus_hash(args.corpus),
+        "qa_file": str(qa_file),
+        "questions": len(questions),
+        "shown_k": args.k,
+        "base_overrides": parse_config(args.config),
+    }
     payload = report.dev_json(results, meta)
     report.write_reports(args.out, report.dev_markdown(results, meta, args.k), payload)
     _dev_plots(results, args.out)
@@ -84,8 +115,9 @@ def _dev_plots(results: list[ConfigResult], out: Path) -> None:
     plots.plot_threshold_sweep(results[0], out / "threshold_sweep.png")
 
 
-def _run_benchmark(args: argparse.Namespace, base: RetrieverSettings,
-                   configurations: list[tuple[str, dict[str, str]]]) -> int:
+def _run_benchmark(
+    args: argparse.Namespace, base: RetrieverSettings, configurations: list[tuple[str, dict[str, str]]]
+) -> int:
     data = load_benchmark(args.benchmark, args.data, args.limit)
     progress = not args.no_progress
     results: list[BenchmarkResult] = [
@@ -96,9 +128,13 @@ def _run_benchmark(args: argparse.Namespace, base: RetrieverSettings,
         settings = base.with_overrides(overrides)
         name = "project" if label == "base" else f"project {label}"
         results.append(run_benchmark(data, name, project_builder(settings), progress=progress))
-    meta: dict[str, Any] = {"benchmark": args.benchmark, "data": str(args.data),
-                            "passages": len(data.passages), "questions": len(data.questions),
-                            "base_overrides": parse_config(args.config)}
+    meta: dict[str, Any] = {
+        "benchmark": args.benchmark,
+        "data": str(args.data),
+        "passages": len(data.passages),
+        "questions": len(data.questions),
+        "base_overrides": parse_config(args.config),
+    }
     payload = report.benchmark_json(results, meta)
     report.write_reports(args.out, report.benchmark_markdown(args.benchmark, results, meta), payload)
     plots.plot_benchmark(args.benchmark, results, args.out / f"{args.benchmark}.png")

@@ -16,14 +16,22 @@ from retrieval.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVSET = ROOT / "corpus" / "eval" / "dev.jsonl"
-MIN_PER_KIND = {"direct": 15, "paraphrase": 15, "traditional": 10, "colloquial": 10, "multi": 8,
-                "unanswerable": 18}
+MIN_PER_KIND = {
+    "direct": 15,
+    "paraphrase": 15,
+    "traditional": 10,
+    "colloquial": 10,
+    "multi": 8,
+    "unanswerable": 18,
+}
 
 
 @pytest.fixture(scope="module")
 def folded_corpus() -> dict[str, str]:
-    return {p.name: fold_for_relevance(strip_pinyin_ruby(p.read_text(encoding="utf-8")))
-            for p in sorted((ROOT / "corpus").glob("*.txt"))}
+    return {
+        p.name: fold_for_relevance(strip_pinyin_ruby(p.read_text(encoding="utf-8")))
+        for p in sorted((ROOT / "corpus").glob("*.txt"))
+    }
 
 
 def test_devset_counts_per_kind() -> None:
@@ -46,8 +54,11 @@ def test_every_evidence_string_is_short_and_in_the_corpus(folded_corpus: dict[st
 def test_questions_cover_all_five_speeches(folded_corpus: dict[str, str]) -> None:
     per_doc: Counter[str] = Counter()
     for q in load_devset(DEVSET):
-        docs = {name for name, text in folded_corpus.items()
-                if any(fold_for_relevance(e) in text for e in q.evidence)}
+        docs = {
+            name
+            for name, text in folded_corpus.items()
+            if any(fold_for_relevance(e) in text for e in q.evidence)
+        }
         per_doc.update(docs)
     assert len(folded_corpus) == 5
     assert all(per_doc[name] >= 10 for name in folded_corpus), per_doc

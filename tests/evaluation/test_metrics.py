@@ -9,11 +9,20 @@ import pytest
 from evaluation.metrics import OVERALL, JudgedQuestion, abstention_metrics, summarize
 
 
-def judged(qid: str, kind: str, ranking: str, relevant: str, *, shown: bool = False,
-           abstained: bool = False) -> JudgedQuestion:
-    return JudgedQuestion(qid=qid, kind=kind, question=f"question {qid}", ranking=tuple(ranking),
-                          relevant=frozenset(relevant), shown=shown, abstained=abstained,
-                          top_score=1.0 if ranking else 0.0, top_citation=f"cite {ranking[:1]}")
+def judged(
+    qid: str, kind: str, ranking: str, relevant: str, *, shown: bool = False, abstained: bool = False
+) -> JudgedQuestion:
+    return JudgedQuestion(
+        qid=qid,
+        kind=kind,
+        question=f"question {qid}",
+        ranking=tuple(ranking),
+        relevant=frozenset(relevant),
+        shown=shown,
+        abstained=abstained,
+        top_score=1.0 if ranking else 0.0,
+        top_citation=f"cite {ranking[:1]}",
+    )
 
 
 CASES = (

@@ -21,8 +21,9 @@ def retriever() -> Retriever:
 def test_plain_strategy_matches_the_retriever(retriever: Retriever) -> None:
     question = "如何加大机动车尾气检测与监管力度?"
     positions = plain_ranking(retriever)(question)
-    assert [retriever.chunks[i].chunk_id for i in positions] == [c.chunk_id for c, _ in
-                                                                  retriever.rank(question, 10)]
+    assert [retriever.chunks[i].chunk_id for i in positions] == [
+        c.chunk_id for c, _ in retriever.rank(question, 10)
+    ]
 
 
 def test_rm3_adds_feedback_terms_without_losing_a_direct_hit(retriever: Retriever) -> None:
@@ -34,8 +35,12 @@ def test_rm3_adds_feedback_terms_without_losing_a_direct_hit(retriever: Retrieve
 def test_judge_ranking_reports_hits_per_kind(retriever: Retriever) -> None:
     questions = [q for q in load_devset(ROOT / "corpus" / "eval" / "dev.jsonl") if q.kind == "direct"]
     row = judge_ranking(retriever, questions, plain_ranking(retriever))
-    assert row["direct hit@3"] >= 0.9 and set(row) == {"direct hit@1", "direct hit@3", "overall hit@1",
-                                                        "overall hit@3"}
+    assert row["direct hit@3"] >= 0.9 and set(row) == {
+        "direct hit@1",
+        "direct hit@3",
+        "overall hit@1",
+        "overall hit@3",
+    }
 
 
 def test_cilin_expansion_reaches_corpus_words(retriever: Retriever) -> None:

@@ -9,8 +9,17 @@ from evaluation.threshold import best_threshold, candidate_thresholds, sweep
 
 
 def judged(qid: str, relevant: str, score: float, abstained: bool = False) -> JudgedQuestion:
-    return JudgedQuestion(qid=qid, kind="k", question=qid, ranking=("a", "b"), relevant=frozenset(relevant),
-                          shown=False, abstained=abstained, top_score=score, top_citation="")
+    return JudgedQuestion(
+        qid=qid,
+        kind="k",
+        question=qid,
+        ranking=("a", "b"),
+        relevant=frozenset(relevant),
+        shown=False,
+        abstained=abstained,
+        top_score=score,
+        top_citation="",
+    )
 
 
 CASES = (
@@ -39,6 +48,11 @@ def test_best_threshold_balances_abstention_and_answers() -> None:
     points = sweep(CASES, [0.0, 4.0, 7.0])
     # scores: f1 + hit3 → 0 + 2/3, 0.5 + 2/3, 0.667 + 1/3
     assert best_threshold(points).threshold == 4.0
+
+
+def test_best_threshold_prefers_the_higher_of_equal_points() -> None:
+    points = sweep(CASES, [3.5, 4.0, 5.0])  # 3.5 … 5.0 abstain on the same questions
+    assert best_threshold(points).threshold == 5.0
 
 
 def test_candidates_cover_the_largest_score() -> None:

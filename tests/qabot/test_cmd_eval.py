@@ -29,8 +29,11 @@ def test_dev_run_writes_reports_and_plots(tmp_path: Path, capsys: pytest.Capture
     code = run_eval("--corpus", corpus, "--out", str(out), "--compare", "tokenizer=jieba,bigram")
     assert code == 0
     rows = capsys.readouterr().out.splitlines()
-    assert rows[0].split()[0] == "label" and [r.split()[0] for r in rows[1:]] == ["base", "tokenizer=jieba",
-                                                                                   "tokenizer=bigram"]
+    assert rows[0].split()[0] == "label" and [r.split()[0] for r in rows[1:]] == [
+        "base",
+        "tokenizer=jieba",
+        "tokenizer=bigram",
+    ]
     payload = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert len(payload["meta"]["corpus_hash"]) == 64
     base = payload["configurations"][0]
@@ -49,8 +52,9 @@ def test_json_output_and_config_override(tmp_path: Path, capsys: pytest.CaptureF
     assert payload["meta"]["base_overrides"] == {"k1": "1.2"}
 
 
-def test_benchmark_on_samples_reports_stock_beside_project(tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_benchmark_on_samples_reports_stock_beside_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = run_eval("--benchmark", "cmrc2018", "--data", str(FIXTURES), "--out", str(tmp_path))
     assert code == 0
     labels = [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:]]

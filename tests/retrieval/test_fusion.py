@@ -43,8 +43,9 @@ def test_unknown_fusion_mode_is_a_config_error(plain: Retriever) -> None:
 
 
 def test_bigram_run_finds_a_paraphrase_the_word_run_misses(plain: Retriever) -> None:
-    fused = Retriever(dataclasses.replace(plain.index, settings=dataclasses.replace(plain.settings,
-                                                                                     fusion="bigram")))
+    fused = Retriever(
+        dataclasses.replace(plain.index, settings=dataclasses.replace(plain.settings, fusion="bigram"))
+    )
     assert isinstance(fused.fusion, BigramFusion)
     question = "城中村的髒水和垃圾沒人及時處理"  # the speech: 生活污水和垃圾處理不及時; jieba: 及时处理, 脏水
     evidence = "生活污水和垃圾處理不及時"
@@ -57,8 +58,9 @@ def test_bigram_run_finds_a_paraphrase_the_word_run_misses(plain: Retriever) -> 
 
 
 def test_fused_scores_are_word_scores(plain: Retriever) -> None:
-    fused = Retriever(dataclasses.replace(plain.index, settings=dataclasses.replace(plain.settings,
-                                                                                     fusion="bigram")))
+    fused = Retriever(
+        dataclasses.replace(plain.index, settings=dataclasses.replace(plain.settings, fusion="bigram"))
+    )
     question = "如何加大机动车尾气检测与监管力度?"
     word = {chunk.chunk_id: score for chunk, score in plain.rank(question, k=50)}
     for chunk, score in fused.rank(question, k=5):
