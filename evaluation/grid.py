@@ -19,17 +19,26 @@ Overrides = dict[str, str]
 
 PRESETS: dict[str, tuple[tuple[str, Overrides], ...]] = {
     "ablations": (
+        ("tokenizer=jieba", {"tokenizer": "jieba"}),
         ("tokenizer=search", {"tokenizer": "search"}),
         ("tokenizer=bigram", {"tokenizer": "bigram"}),
+        ("fusion=none", {"fusion": "none"}),
+        ("fusion=bigram", {"fusion": "bigram"}),
         ("user_dict=off", {"user_dict": "false"}),
         ("stopwords=off", {"stopwords": "false"}),
         ("index_headings=off", {"index_headings": "false"}),
+        ("variant=okapi", {"variant": "okapi"}),
         ("variant=l", {"variant": "l"}),
         ("variant=plus", {"variant": "plus"}),
     ),
     "chunks": tuple(
         (f"chunk={lo}-{hi}", {"chunk_min": str(lo), "chunk_max": str(hi)})
         for lo, hi in ((40, 200), (80, 300), (80, 400), (120, 600), (200, 800), (400, 1600))
+    ),
+    "abstention": tuple(
+        (f"min_coverage={c},min_known_share={k}", {"min_coverage": str(c), "min_known_share": str(k)})
+        for c in (0.2, 0.3, 0.4, 0.5)
+        for k in (0.3, 0.4, 0.5)
     ),
     "bm25": tuple(
         (f"k1={k1},b={b}", {"k1": str(k1), "b": str(b)})

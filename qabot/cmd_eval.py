@@ -25,8 +25,10 @@ from evaluation.suite import ConfigResult, evaluate_config
 from retrieval.settings import RetrieverSettings
 
 EPILOG = """\
---compare takes NAME=V1,V2,… axes (their cartesian product) and/or presets: ablations (tokenizer,
-user_dict, stopwords, index_headings, BM25 variant), bm25 (k1 × b grid), chunks (chunk_min/chunk_max).
+--compare takes NAME=V1,V2,… axes (their cartesian product) and/or presets, each a list of
+one-factor-at-a-time changes from the base: ablations (tokenizer, fusion, user_dict, stopwords,
+index_headings, BM25 variant), bm25 (k1 × b grid), chunks (chunk_min/chunk_max), abstention
+(min_coverage × min_known_share).
 Examples:
   qabot eval --compare k1=1.2,1.5 b=0.5,0.75
   qabot eval --compare ablations
