@@ -10,6 +10,7 @@ import pytest
 
 from qabot import cmd_eval
 from retrieval.errors import QabotError
+from retrieval.settings import RetrieverSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "benchmarks"
@@ -37,7 +38,7 @@ def test_dev_run_writes_reports_and_plots(tmp_path: Path, capsys: pytest.Capture
     payload = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert len(payload["meta"]["corpus_hash"]) == 64
     base = payload["configurations"][0]
-    assert base["settings"]["tokenizer"] == "jieba"
+    assert base["settings"]["tokenizer"] == RetrieverSettings().tokenizer
     assert base["groups"]["direct"]["hit@3"] >= 0.9  # the speech's own words must be found
     assert payload["configurations"][2]["settings"]["tokenizer"] == "bigram"
     assert "## Per kind" in (out / "report.md").read_text(encoding="utf-8")

@@ -29,10 +29,10 @@ def test_rrf_ties_keep_item_order() -> None:
 
 @pytest.fixture(scope="module")
 def plain() -> Retriever:
-    return Retriever.from_corpus(CORPUS, RetrieverSettings(), use_cache=False)
+    return Retriever.from_corpus(CORPUS, RetrieverSettings(tokenizer="jieba", fusion="none"), use_cache=False)
 
 
-def test_no_fusion_by_default(plain: Retriever) -> None:
+def test_no_fusion_when_none(plain: Retriever) -> None:
     assert make_fusion(plain.index) is None
 
 
