@@ -29,7 +29,9 @@ def test_rrf_ties_keep_item_order() -> None:
 
 @pytest.fixture(scope="module")
 def plain() -> Retriever:
-    return Retriever.from_corpus(CORPUS, RetrieverSettings(tokenizer="jieba", fusion="none"), use_cache=False)
+    # pinned: plain jieba with rank-bm25's k1/b, whatever the project defaults become
+    settings = RetrieverSettings(tokenizer="jieba", fusion="none", k1=1.5, b=0.75)
+    return Retriever.from_corpus(CORPUS, settings, use_cache=False)
 
 
 def test_no_fusion_when_none(plain: Retriever) -> None:
