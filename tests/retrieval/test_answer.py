@@ -77,7 +77,9 @@ def test_excerpt_is_at_most_three_sentences_of_the_chunk(retriever: Retriever) -
         assert hit.excerpt
         assert len(hit.excerpt) <= 460
         pieces = [p for p in hit.excerpt.split("…") if p]
-        assert all(p.replace(" ", "") in hit.chunk.text.replace("\n", "").replace(" ", "") for p in pieces)
+        # the excerpt is in the asker's script, the chunk in its speech's: compare folded
+        chunk = fold_for_matching(hit.chunk.text.replace("\n", "").replace(" ", ""))
+        assert all(fold_for_matching(p.replace(" ", "")) in chunk for p in pieces)
 
 
 def test_traditional_question_gets_a_traditional_reply(retriever: Retriever) -> None:
