@@ -29,9 +29,9 @@ def plot_configurations(results: Sequence[ConfigResult], path: Path) -> None:
     for n, (name, values) in enumerate(series.items()):
         ax.bar([i + n * width for i in range(len(labels))], values, width, label=name)
     ax.set_xticks([i + 0.4 - width / 2 for i in range(len(labels))], labels, rotation=30, ha="right")
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.2)  # headroom for the legend above the bars
     ax.set_title("Dev set metrics per configuration")
-    ax.legend(fontsize=7, ncol=4, loc="lower left")
+    ax.legend(fontsize=7, ncol=len(series), loc="upper center")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
