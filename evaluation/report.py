@@ -97,11 +97,18 @@ def dev_markdown(results: Sequence[ConfigResult], meta: dict[str, Any], shown_k:
 
 
 def _sweep_text(result: ConfigResult) -> str:
-    """Whole-number thresholds, the configured one and the best one (all points are in report.json)."""
+    """Whole-number thresholds up to twice the larger of configured and best, those two included.
+
+    Every point is in report.json; higher thresholds only trade answers away (see threshold_sweep.png).
+    """
     best = best_threshold(result.sweep)
     current = result.settings.min_score
+    limit = 2 * max(best.threshold, current, 5.0)
     shown = [
-        p for p in result.sweep if p.threshold == int(p.threshold) or p.threshold in (best.threshold, current)
+        p
+        for p in result.sweep
+        if (p.threshold == int(p.threshold) and p.threshold <= limit)
+        or p.threshold in (best.threshold, current)
     ]
     return (
         f"Abstain when the other conditions fail or the top-1 score < min_score (positive class: should "
