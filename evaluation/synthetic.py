@@ -14,15 +14,16 @@ from itertools import chain
 from pathlib import Path
 from typing import overload
 
-import charset_normalizer
 import numpy as np
 
 from retrieval.errors import CorpusError
+from retrieval.ingest import load_corpus
+from retrieval.normalize import fold_for_matching
+from retrieval.settings import RetrieverSettings
+from retrieval.tokenize import Tokenizer
 
 # Sentence ends (full- and half-width) and line breaks split the corpus into recombinable sentences.
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
-# Pinyin glosses that some scraped pages put after each character, e.g. 標(biāo)題.
-_PINYIN_GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê\s]+\)")
 _MIN_SENTENCE_CHARS = 6
 CHUNK_MIN_CHARS = 80
 CHUNK_MAX_CHARS = 400
@@ -31,20 +32,22 @@ Tokenize = Callable[[str], list[str]]
 
 
 def corpus_sentences(corpus_dir: Path) -> tuple[str, ...]:
-    """Distinct sentences of every .txt file under `corpus_dir`, in file order (pinyin glosses removed)."""
+    """Distinct sentences of the corpus's normalized documents (as the retriever ingests them), in order."""
     seen: dict[str, None] = {}
-    for path in sorted(corpus_dir.glob("*.txt")):
-        best = charset_normalizer.from_path(path).best()
-        if best is None:
-            continue
-        text = _PINYIN_GLOSS.sub("", str(best))
-        for piece in _SENTENCE_END.split(text):
-            sentence = piece.strip(" \t\u3000|")
+    for document in load_corpus(corpus_dir).documents:
+        for piece in _SENTENCE_END.split(document.text):
+            sentence = piece.strip()
             if len(sentence) >= _MIN_SENTENCE_CHARS:
                 seen.setdefault(sentence, None)
     if not seen:
         raise CorpusError(f"no sentences found under {corpus_dir}")
     return tuple(seen)
+
+
+def project_tokenize(settings: RetrieverSettings | None = None) -> Tokenize:
+    """The retriever's own tokenization of display text (fold, then jieba + stopwords)."""
+    tokenizer = Tokenizer(settings)
+    return lambda text: tokenizer.tokenize(fold_for_matching(text))
 
 
 @dataclass(frozen=True)

@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
-import logging
 import pickle
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
-import jieba
 import numpy as np
 import pytest
 from rank_bm25 import BM25, BM25L, BM25Okapi, BM25Plus
 
-from evaluation.synthetic import SyntheticCorpus, build_corpus, corpus_sentences, make_queries
+from evaluation.synthetic import (
+    SyntheticCorpus,
+    build_corpus,
+    corpus_sentences,
+    make_queries,
+    project_tokenize,
+)
 from retrieval.backends import BACKEND_NAMES, Backend, make_backend
 from retrieval.backends.base import Variant
 from retrieval.errors import ConfigError, CorpusError
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-_WORD = re.compile(r"\w")
-
-
-def _tokenize(text: str) -> list[str]:
-    return [t for t in jieba.lcut(text) if _WORD.search(t)]
+_tokenize = project_tokenize()
 
 
 @pytest.fixture(scope="module")
 def sentences() -> tuple[str, ...]:
-    jieba.setLogLevel(logging.WARNING)
     return corpus_sentences(CORPUS)
 
 
