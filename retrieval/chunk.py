@@ -200,9 +200,16 @@ def chunk_document(doc: Document, min_chars: int = 80, max_chars: int = 400) -> 
                 end=end,
                 truncated=False,
                 redacted=any(s < end and e > start for s, e in redactions),
+                damaged=any(_touches(span, start, end) for span in doc.damaged),
             )
         )
     return _flag_cuts(chunks, doc.cuts)
+
+
+def _touches(span: tuple[int, int], start: int, end: int) -> bool:
+    """A span overlaps [start, end); an empty span (a cut point) counts when it lies inside or at the end."""
+    s, e = span
+    return s < end and e > start if s < e else start <= s <= end
 
 
 def _flag_cuts(chunks: list[Chunk], cuts: tuple[int, ...]) -> list[Chunk]:

@@ -118,6 +118,7 @@ def read_document(path: Path, corpus_dir: Path) -> Document:
         encoding=encoding,
         cuts=normalized.cuts,
         report=normalized.report,
+        damaged=normalized.damaged,
     )
 
 

@@ -130,3 +130,17 @@ def test_two_processes_building_at_once_leave_a_valid_cache(small_corpus: Path, 
     (path,) = cache_files(cache_dir)
     key = cache.corpus_fingerprint(small_corpus, RetrieverSettings())
     assert cache.load_index(path, key) is not None
+
+
+def test_new_library_code_invalidates_the_cache(small_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = cache.corpus_fingerprint(small_corpus, RetrieverSettings())
+    monkeypatch.setattr(cache, "pipeline_fingerprint", lambda: "a different normalizer")
+    assert cache.corpus_fingerprint(small_corpus, RetrieverSettings()) != key
+
+
+def test_old_index_files_are_pruned(small_corpus: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    retriever = Retriever.from_corpus(small_corpus, cache_dir=cache_dir)
+    for n in range(cache.MAX_CACHED_INDEXES + 3):
+        cache.save_index(cache_dir / f"index-{n:032d}.pkl", str(n), retriever.index)
+    assert len(cache_files(cache_dir)) == cache.MAX_CACHED_INDEXES

@@ -122,3 +122,10 @@ def test_flags_follow_cuts_and_redactions(retriever: Retriever) -> None:
     assert sum(c.truncated for c in flagged) >= 1
     assert not any(c.truncated for c in chunk_document(replace(d, cuts=())))
     assert any(c.redacted and "*" in c.text for c in flagged)
+
+
+def test_damaged_spans_flag_their_chunk(retriever: Retriever) -> None:
+    d = doc(retriever, "004")
+    at = d.text.index("二是完善信用监管")
+    flagged = [c for c in chunk_document(replace(d, damaged=((at, at + 4),))) if c.damaged]
+    assert len(flagged) == 1 and "二是完善信用监管" in flagged[0].text
