@@ -37,7 +37,8 @@ def results_table(report: dict[str, Any]) -> Table:
         table.add_row(
             _fmt(row["size"]), what, _fmt(row.get("build_s")), _fmt(row.get("index_mb"), 1),
             _fmt(row.get("load_s"), 3), _fmt(row.get("peak_rss_mb"), 0), _fmt(row["p50_ms"], 3),
-            _fmt(row["p95_ms"], 3), _fmt(row["p99_ms"], 3), _fmt(row["qps"], 0 if row["qps"] >= 100 else 2), _fmt(row["queries"]),
+            _fmt(row["p95_ms"], 3), _fmt(row["p99_ms"], 3), _fmt(row["qps"], 0 if row["qps"] >= 100 else 2),
+            _fmt(row["queries"]),
         )
     return table
 
