@@ -45,6 +45,18 @@ class Index:
     ) -> Index:
         tokenizer = Tokenizer(settings)
         tokens = [tokenizer.tokenize(index_text(c, settings)) for c in chunks]
+        return cls.from_tokens(documents, chunks, tokens, settings, skipped)
+
+    @classmethod
+    def from_tokens(
+        cls,
+        documents: Sequence[Document],
+        chunks: Sequence[Chunk],
+        tokens: Sequence[Sequence[str]],
+        settings: RetrieverSettings,
+        skipped: Sequence[tuple[str, str]] = (),
+    ) -> Index:
+        """An index over chunks already tokenized (`tokens[i]` for `chunks[i]`); benchmarks compose these."""
         backend = make_backend(
             settings.backend, variant=settings.variant, k1=settings.k1, b=settings.b, epsilon=settings.epsilon
         )
