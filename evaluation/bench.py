@@ -58,9 +58,17 @@ def reference_query_count(size: int, available: int) -> int:
 
 def plan_jobs(options: BenchOptions, queries: Sequence[str], scratch: Path) -> list[BenchJob]:
     """Tokenizer throughput, then per size: reference and fast retrieval, then end-to-end `ask`."""
+
     def job(kind: str, size: int, backend: str, query_count: int) -> BenchJob:
-        return BenchJob(kind=kind, size=size, backend=backend, queries=tuple(queries[:query_count]),
-                        corpus_dir=str(options.corpus_dir), scratch_dir=str(scratch), seed=options.seed)
+        return BenchJob(
+            kind=kind,
+            size=size,
+            backend=backend,
+            queries=tuple(queries[:query_count]),
+            corpus_dir=str(options.corpus_dir),
+            scratch_dir=str(scratch),
+            seed=options.seed,
+        )
 
     jobs = [job("tokenize", min(options.sizes), options.backend, 0)]
     for size in options.sizes:
@@ -75,8 +83,12 @@ def plan_jobs(options: BenchOptions, queries: Sequence[str], scratch: Path) -> l
 def run_job(job: BenchJob) -> dict[str, Any]:
     """One measurement in a fresh interpreter; its progress bars go to our stderr."""
     payload = json.dumps(asdict(job), ensure_ascii=False)
-    done = subprocess.run([sys.executable, "-m", "evaluation.bench_worker", payload],
-                          stdout=subprocess.PIPE, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "evaluation.bench_worker", payload],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         what = f"{job.kind} {job.backend} at {job.size:,} chunks"
         raise QabotError(f"bench {what} failed (exit {done.returncode})")
@@ -93,8 +105,13 @@ def machine_description() -> dict[str, Any]:
                 cpu = line.split(":", 1)[1].strip()
                 break
     memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory_gib, 1),
-            "python": platform.python_version(), "platform": platform.platform()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_gib, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def run_bench(options: BenchOptions) -> dict[str, Any]:
@@ -104,5 +121,10 @@ def run_bench(options: BenchOptions) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-", dir=options.out_dir) as scratch:
         jobs = plan_jobs(options, queries, Path(scratch))
         results = [run_job(job) for job in tqdm(jobs, desc="bench", unit="run", file=sys.stderr)]
-    return {"machine": machine_description(), "backend": options.backend, "sizes": list(options.sizes),
-            "query_count": len(queries), "results": results}
+    return {
+        "machine": machine_description(),
+        "backend": options.backend,
+        "sizes": list(options.sizes),
+        "query_count": len(queries),
+        "results": results,
+    }

@@ -27,17 +27,35 @@ def _fmt(value: Any, digits: int = 2) -> str:
 
 def results_table(report: dict[str, Any]) -> Table:
     table = Table(title="qabot bench: retrieval (top-10) and end-to-end ask", show_lines=False)
-    for header in ("chunks", "what", "build s", "index MB", "load s", "peak RSS MB", "p50 ms", "p95 ms",
-                   "p99 ms", "QPS", "queries"):
+    for header in (
+        "chunks",
+        "what",
+        "build s",
+        "index MB",
+        "load s",
+        "peak RSS MB",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "QPS",
+        "queries",
+    ):
         table.add_column(header, justify="left" if header == "what" else "right")
     for row in report["results"]:
         if row["kind"] == "tokenize":
             continue
         what = row["backend"] if row["kind"] == "retrieval" else f"ask ({row['backend']})"
         table.add_row(
-            _fmt(row["size"]), what, _fmt(row.get("build_s")), _fmt(row.get("index_mb"), 1),
-            _fmt(row.get("load_s"), 3), _fmt(row.get("peak_rss_mb"), 0), _fmt(row["p50_ms"], 3),
-            _fmt(row["p95_ms"], 3), _fmt(row["p99_ms"], 3), _fmt(row["qps"], 0 if row["qps"] >= 100 else 2),
+            _fmt(row["size"]),
+            what,
+            _fmt(row.get("build_s")),
+            _fmt(row.get("index_mb"), 1),
+            _fmt(row.get("load_s"), 3),
+            _fmt(row.get("peak_rss_mb"), 0),
+            _fmt(row["p50_ms"], 3),
+            _fmt(row["p95_ms"], 3),
+            _fmt(row["p99_ms"], 3),
+            _fmt(row["qps"], 0 if row["qps"] >= 100 else 2),
             _fmt(row["queries"]),
         )
     return table
@@ -46,9 +64,11 @@ def results_table(report: dict[str, Any]) -> Table:
 def tokenization_line(report: dict[str, Any]) -> str:
     for row in report["results"]:
         if row["kind"] == "tokenize":
-            return (f"tokenizer: {row['chars_per_s']:,.0f} chars/s in one process, "
-                    f"{row['parallel_chars_per_s']:,.0f} chars/s with {row['parallel_processes']} processes "
-                    f"({row['chunks']:,} chunks, mean {row['mean_chunk_chars']:.0f} chars)")
+            return (
+                f"tokenizer: {row['chars_per_s']:,.0f} chars/s in one process, "
+                f"{row['parallel_chars_per_s']:,.0f} chars/s with {row['parallel_processes']} processes "
+                f"({row['chunks']:,} chunks, mean {row['mean_chunk_chars']:.0f} chars)"
+            )
     return ""
 
 
@@ -71,8 +91,14 @@ def write_plot(report: dict[str, Any], out_dir: Path) -> Path:
         points.sort()
         sizes = [p[0] for p in points]
         line = ax.plot(sizes, [p[2] for p in points], marker="o", label=f"{label} p95")[0]
-        ax.plot(sizes, [p[1] for p in points], marker=".", linestyle="--", color=line.get_color(),
-                label=f"{label} p50")
+        ax.plot(
+            sizes,
+            [p[1] for p in points],
+            marker=".",
+            linestyle="--",
+            color=line.get_color(),
+            label=f"{label} p50",
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("corpus size (chunks)")

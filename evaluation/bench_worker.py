@@ -86,8 +86,9 @@ def measure_retrieval(job: BenchJob) -> dict[str, Any]:
     query_tokens = [tokenize(q) for q in job.queries]
     setup_rss = peak_rss_mb()
     settings = RetrieverSettings()
-    backend = make_backend(job.backend, variant=settings.variant, k1=settings.k1, b=settings.b,
-                           epsilon=settings.epsilon)
+    backend = make_backend(
+        job.backend, variant=settings.variant, k1=settings.k1, b=settings.b, epsilon=settings.epsilon
+    )
     start = time.perf_counter()
     backend.build(corpus.tokens_view())
     build_s = time.perf_counter() - start
@@ -103,8 +104,14 @@ def measure_retrieval(job: BenchJob) -> dict[str, Any]:
     load_s = time.perf_counter() - start
     path.unlink()
     latencies = _timed_each(query_tokens, lambda q: backend.top_k(q, TOP_K), f"{job.backend} {job.size:,}")
-    return {"build_s": build_s, "index_mb": index_bytes / 1e6, "load_s": load_s, "setup_rss_mb": setup_rss,
-            "peak_rss_mb": peak_rss_mb(), **latency_summary(latencies)}
+    return {
+        "build_s": build_s,
+        "index_mb": index_bytes / 1e6,
+        "load_s": load_s,
+        "setup_rss_mb": setup_rss,
+        "peak_rss_mb": peak_rss_mb(),
+        **latency_summary(latencies),
+    }
 
 
 def measure_end_to_end(job: BenchJob) -> dict[str, Any]:
@@ -112,8 +119,16 @@ def measure_end_to_end(job: BenchJob) -> dict[str, Any]:
     corpus, _ = _setup(job)
     settings = RetrieverSettings(backend=job.backend)
     chunks = [
-        Chunk(chunk_id=f"syn-{i}", doc_id=f"syn-{i}", title=f"syn-{i}", section=(), paragraph=1,
-              text=(text := corpus.chunk_text(i)), start=0, end=len(text))
+        Chunk(
+            chunk_id=f"syn-{i}",
+            doc_id=f"syn-{i}",
+            title=f"syn-{i}",
+            section=(),
+            paragraph=1,
+            text=(text := corpus.chunk_text(i)),
+            start=0,
+            end=len(text),
+        )
         for i in range(corpus.size)
     ]
     start = time.perf_counter()
@@ -150,13 +165,18 @@ def measure_tokenization(job: BenchJob) -> dict[str, Any]:
     processes = 2
     # spawn, not fork: forked workers would first copy-on-write the parent's jieba dictionary pages.
     with multiprocessing.get_context("spawn").Pool(processes, initializer=_init_tokenizer) as pool:
-        pool.map(_tokenize_in_worker, texts[:processes * 4], chunksize=1)  # workers ready before timing
+        pool.map(_tokenize_in_worker, texts[: processes * 4], chunksize=1)  # workers ready before timing
         start = time.perf_counter()
         pool.map(_tokenize_in_worker, texts, chunksize=64)
         parallel_s = time.perf_counter() - start
-    return {"chunks": len(texts), "chars": chars, "chars_per_s": chars / single_s,
-            "parallel_processes": processes, "parallel_chars_per_s": chars / parallel_s,
-            "mean_chunk_chars": chars / len(texts)}
+    return {
+        "chunks": len(texts),
+        "chars": chars,
+        "chars_per_s": chars / single_s,
+        "parallel_processes": processes,
+        "parallel_chars_per_s": chars / parallel_s,
+        "mean_chunk_chars": chars / len(texts),
+    }
 
 
 MEASURES = {"retrieval": measure_retrieval, "e2e": measure_end_to_end, "tokenize": measure_tokenization}

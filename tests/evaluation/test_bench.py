@@ -15,15 +15,24 @@ from retrieval.errors import ConfigError
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def test_tiny_bench_writes_json_and_plot(tmp_path: Path, corpus_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_tiny_bench_writes_json_and_plot(
+    tmp_path: Path, corpus_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "bench"
-    code = main(["bench", "--sizes", "1500", "--queries", "12", "--corpus", str(corpus_dir), "--out", str(out)])
+    code = main(
+        ["bench", "--sizes", "1500", "--queries", "12", "--corpus", str(corpus_dir), "--out", str(out)]
+    )
     assert code == 0
     report = json.loads((out / "bench.json").read_text(encoding="utf-8"))
     assert (out / "latency.png").read_bytes().startswith(PNG_MAGIC)
     assert report["sizes"] == [1500]
     kinds = {(r["kind"], r["backend"]) for r in report["results"]}
-    assert kinds == {("tokenize", "sparse"), ("retrieval", REFERENCE), ("retrieval", "sparse"), ("e2e", "sparse")}
+    assert kinds == {
+        ("tokenize", "sparse"),
+        ("retrieval", REFERENCE),
+        ("retrieval", "sparse"),
+        ("e2e", "sparse"),
+    }
     for row in report["results"]:
         if row["kind"] == "tokenize":
             assert row["chars_per_s"] > 0 and row["parallel_chars_per_s"] > 0

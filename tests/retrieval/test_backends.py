@@ -65,8 +65,9 @@ def _assert_same_ranking(got: list[tuple[int, float]], expected: list[tuple[int,
 
 
 def _built(name: str, docs: Sequence[Sequence[str]], variant: Variant = "okapi", **params: float) -> Backend:
-    backend = make_backend(name, variant=variant, k1=params.get("k1", 1.5), b=params.get("b", 0.75),
-                           epsilon=0.25)
+    backend = make_backend(
+        name, variant=variant, k1=params.get("k1", 1.5), b=params.get("b", 0.75), epsilon=0.25
+    )
     backend.build(docs)
     return backend
 
@@ -74,7 +75,11 @@ def _built(name: str, docs: Sequence[Sequence[str]], variant: Variant = "okapi",
 @pytest.mark.parametrize("variant", ["okapi", "l", "plus"])
 @pytest.mark.parametrize(("k1", "b"), [(1.5, 0.75), (1.2, 0.3), (0.5, 1.0), (2.0, 0.0)])
 def test_scores_equal_rank_bm25(
-    variant: Variant, k1: float, b: float, sentences: tuple[str, ...], sentence_tokens: list[list[str]],
+    variant: Variant,
+    k1: float,
+    b: float,
+    sentences: tuple[str, ...],
+    sentence_tokens: list[list[str]],
     queries: list[list[str]],
 ) -> None:
     corpus = build_corpus(sentences, sentence_tokens, 600, seed=3)
