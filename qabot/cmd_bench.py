@@ -8,7 +8,6 @@ from pathlib import Path
 from rich.console import Console
 
 from evaluation.bench import DEFAULT_SIZES, QUICK_SIZES, BenchOptions, run_bench
-from evaluation.bench_report import publish
 from retrieval.backends import BACKEND_NAMES, DEFAULT_BACKEND
 from retrieval.errors import ConfigError
 
@@ -63,5 +62,7 @@ def run(args: argparse.Namespace) -> int:
     )
     # The table has 11 columns: never squeeze it below its natural width (piped output defaults to 80).
     console = Console(width=max(Console().width, TABLE_WIDTH))
+    from evaluation.bench_report import publish  # matplotlib: loaded only when a bench actually runs
+
     publish(run_bench(options), options.out_dir, console)
     return 0
