@@ -16,6 +16,7 @@ from typing import Any
 from tqdm import tqdm
 
 from evaluation.bench_worker import BenchJob
+from evaluation.startup import measure_startup
 from evaluation.synthetic import corpus_sentences, make_queries
 from retrieval.errors import QabotError
 
@@ -121,7 +122,9 @@ def run_bench(options: BenchOptions) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-", dir=options.out_dir) as scratch:
         jobs = plan_jobs(options, queries, Path(scratch))
         results = [run_job(job) for job in tqdm(jobs, desc="bench", unit="run", file=sys.stderr)]
+        startup = measure_startup(options.corpus_dir, Path(scratch))
     return {
+        "startup": startup,
         "machine": machine_description(),
         "backend": options.backend,
         "sizes": list(options.sizes),

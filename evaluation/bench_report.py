@@ -13,6 +13,8 @@ import matplotlib.pyplot as plt
 from rich.console import Console
 from rich.table import Table
 
+from evaluation.startup import startup_line
+
 JSON_NAME = "bench.json"
 PLOT_NAME = "latency.png"
 
@@ -118,4 +120,6 @@ def publish(report: dict[str, Any], out_dir: Path, console: Console) -> None:
     line = tokenization_line(report)
     if line:
         console.print(line)
+    if "startup" in report:
+        console.print(startup_line(report["startup"]))
     console.print(f"wrote {write_json(report, out_dir)} and {write_plot(report, out_dir)}")

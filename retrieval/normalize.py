@@ -92,7 +92,7 @@ def normalize_document(raw: str) -> NormalizedText:
 
 
 def _is_word(word: str) -> bool:
-    return converter("t2s").convert(word) in jieba_words()
+    return jieba_words().get(converter("t2s").convert(word), 0) > 0
 
 
 def find_redactions(text: str) -> list[tuple[int, int]]:

@@ -101,3 +101,10 @@ def test_spans_mark_repairs_and_cuts() -> None:
     assert fix.text == "處置高效性,斬斷“鏈條”。"
     assert fix.spans == ((7, 7), (7, 11), (8, 8))
     assert (fix.repaired, fix.cut) == (1, 2)
+
+
+def test_shipped_character_table_matches_jiebas_dictionary() -> None:
+    from retrieval.lexicon import _char_counts, build_char_counts
+
+    shipped, _ = _char_counts()
+    assert shipped == dict(build_char_counts())
