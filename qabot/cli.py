@@ -24,7 +24,9 @@ COMMAND_MODULES = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, every subcommand registered."""
-    parser = argparse.ArgumentParser(prog="qabot", description="讲话问答: cited answers from Chinese speeches")
+    parser = argparse.ArgumentParser(
+        prog="qabot", description="讲话问答: cited answers from Chinese speeches"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:

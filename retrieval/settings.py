@@ -46,8 +46,19 @@ class RetrieverSettings:
 
     def cache_key(self) -> str:
         """Settings that change the index (not the abstention thresholds), as a stable string."""
-        relevant = ("k1", "b", "epsilon", "variant", "backend", "tokenizer", "user_dict", "stopwords",
-                    "index_headings", "chunk_min", "chunk_max")
+        relevant = (
+            "k1",
+            "b",
+            "epsilon",
+            "variant",
+            "backend",
+            "tokenizer",
+            "user_dict",
+            "stopwords",
+            "index_headings",
+            "chunk_min",
+            "chunk_max",
+        )
         return ";".join(f"{n}={getattr(self, n)!r}" for n in relevant)
 
 

@@ -1,0 +1,72 @@
+"""On-disk index cache, keyed by corpus content + settings; never trusted blindly, written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+import platformdirs
+
+from retrieval.errors import CacheError
+from retrieval.index import Index
+from retrieval.ingest import corpus_files
+from retrieval.settings import RetrieverSettings
+
+log = logging.getLogger(__name__)
+
+# Bump when the pickled layout or any pipeline stage changes what an index holds.
+CACHE_FORMAT = "qabot-index-1"
+
+
+def default_cache_dir() -> Path:
+    """The user's cache directory for qabot (never the corpus folder, which may be read-only)."""
+    return Path(platformdirs.user_cache_dir("qabot", appauthor=False))
+
+
+def corpus_fingerprint(corpus_dir: Path, settings: RetrieverSettings) -> str:
+    """sha256 over every corpus file's relative path and bytes, the settings, and the cache format."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\n{settings.cache_key()}\n".encode())
+    for path in corpus_files(corpus_dir):
+        digest.update(str(path.relative_to(corpus_dir)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def cache_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / f"index-{key[:32]}.pkl"
+
+
+def load_index(path: Path, key: str) -> Index | None:
+    """The cached index if present and intact; a corrupt or foreign file is reported and ignored."""
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as fh:
+            stored_key, index = pickle.load(fh)
+    except Exception as exc:  # any unpickling failure means the file cannot be trusted
+        log.warning("index cache %s is unreadable (%s: %s); rebuilding", path, type(exc).__name__, exc)
+        return None
+    if stored_key != key or not isinstance(index, Index):
+        log.warning("index cache %s is stale; rebuilding", path)
+        return None
+    return index
+
+
+def save_index(path: Path, key: str, index: Index) -> None:
+    """Write via a temporary file and rename, so concurrent builders never leave a torn file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((key, index), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise CacheError(f"cannot write index cache in {path.parent}: {exc.strerror or exc}") from exc

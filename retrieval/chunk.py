@@ -1,0 +1,188 @@
+"""Structure-aware chunking: headings build section paths; paragraphs become chunks of whole sentences."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.markers import (
+    CLAUSE_BREAK,
+    ENUMERATION_LEVEL,
+    ENUMERATION_PATTERNS,
+    HEADING_MAX_CHARS,
+    HEADING_PATTERNS,
+    LABEL_MAX_CHARS,
+    SENTENCE,
+)
+from retrieval.normalize import find_redactions
+from retrieval.types import Chunk, Document
+
+_SENTENCE_END = re.compile(r"[。!?;]")
+_CLAUSE_END = re.compile(r"[,:、]")
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A run of body text with its section path and source paragraph number."""
+
+    start: int
+    end: int
+    section: tuple[tuple[int, str], ...]
+    paragraph: int
+    opens_point: bool = False
+
+
+def heading_level(line: str) -> int | None:
+    """Level of a heading marker at the start of `line`, or None for body text."""
+    for level, pattern in HEADING_PATTERNS:
+        if pattern.match(line):
+            return level
+    return None
+
+
+def enumeration_level(sentence: str) -> int | None:
+    """Level of an enumeration marker (一是 / 一要 / 首先 …) opening `sentence`, or None."""
+    for level, pattern in ENUMERATION_PATTERNS:
+        if pattern.match(sentence):
+            return level
+    return None
+
+
+def section_label(text: str) -> str:
+    """Short label for a heading or enumeration: its first clause or sentence, capped in length."""
+    sentence = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+    if len(sentence) <= LABEL_MAX_CHARS:
+        return sentence
+    clauses = [m.start() for m in _CLAUSE_END.finditer(sentence, 4, LABEL_MAX_CHARS)]
+    return sentence[: clauses[-1]] if clauses else sentence[: LABEL_MAX_CHARS - 1] + "…"
+
+
+def split_sentences(text: str, start: int) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences of `text`, offset by `start`; whitespace-only spans dropped."""
+    spans = []
+    for match in SENTENCE.finditer(text):
+        if match.group().strip():
+            spans.append((start + match.start(), start + match.end()))
+    return spans
+
+
+def _heading_split(line: str, level: int) -> int:
+    """Length of the heading part of a line that may continue with body text."""
+    if len(line) <= HEADING_MAX_CHARS and not re.search(r"[。!?;]\S", line):
+        return len(line)
+    match = re.search(r"[。!?;]", line)
+    return match.end() if match and match.end() <= HEADING_MAX_CHARS else 0
+
+
+def _pieces(doc: Document) -> list[_Piece]:
+    """Body text as sentence pieces carrying their section path; heading lines update the path."""
+    pieces: list[_Piece] = []
+    stack: list[tuple[int, str]] = []
+    paragraph = 0
+    offset = 0
+    for line in doc.text.split("\n"):
+        line_start, offset = offset, offset + len(line) + 1
+        body_start = line_start
+        level = heading_level(line)
+        if level is not None and (head_len := _heading_split(line, level)):
+            stack = [s for s in stack if s[0] < level] + [(level, section_label(line[:head_len]))]
+            body_start = line_start + head_len
+        stack = [s for s in stack if s[0] < ENUMERATION_LEVEL]
+        body = doc.text[body_start : line_start + len(line)]
+        if not body.strip():
+            continue
+        paragraph += 1
+        for s, e in split_sentences(body, body_start):
+            sentence = doc.text[s:e].lstrip()
+            level = enumeration_level(sentence)
+            if level is not None:
+                stack = [x for x in stack if x[0] < level] + [(level, section_label(sentence))]
+            pieces.append(_Piece(s, e, tuple(stack), paragraph, level is not None))
+    return pieces
+
+
+def _split_long(piece: _Piece, text: str, limit: int) -> list[_Piece]:
+    """Cut a sentence longer than `limit` at clause breaks (or hard) so every piece fits."""
+    out: list[_Piece] = []
+    start = piece.start
+    while piece.end - start > limit:
+        window = text[start : start + limit]
+        breaks = [m.start() for m in CLAUSE_BREAK.finditer(window) if m.start() > limit // 3]
+        cut = start + (breaks[-1] if breaks else limit)
+        out.append(_Piece(start, cut, piece.section, piece.paragraph, piece.opens_point and not out))
+        start = cut
+    out.append(_Piece(start, piece.end, piece.section, piece.paragraph, piece.opens_point and not out))
+    return out
+
+
+def _groups(pieces: list[_Piece], text: str, lo: int, hi: int) -> list[list[_Piece]]:
+    """Pack consecutive pieces into chunks of lo..hi characters without crossing a heading.
+
+    A new chunk starts at a paragraph or point boundary once the current one is long enough, and
+    always when the next piece would overflow `hi`; fragments under `lo` are merged into a neighbour.
+    """
+    groups: list[list[_Piece]] = []
+    for piece in (p for whole in pieces for p in _split_long(whole, text, hi)):
+        current = groups[-1] if groups else None
+        if current is None or _heading_path(current[0]) != _heading_path(piece):
+            groups.append([piece])
+            continue
+        size = piece.end - current[0].start
+        boundary = piece.paragraph != current[-1].paragraph or piece.opens_point
+        if size > hi or (boundary and current[-1].end - current[0].start >= lo):
+            groups.append([piece])
+        else:
+            current.append(piece)
+    return _merge_tiny(groups, lo, hi)
+
+
+def _heading_path(piece: _Piece) -> tuple[tuple[int, str], ...]:
+    return tuple(s for s in piece.section if s[0] < ENUMERATION_LEVEL)
+
+
+def _merge_tiny(groups: list[list[_Piece]], lo: int, hi: int) -> list[list[_Piece]]:
+    """Fold a group shorter than `lo` into the next group of the same section (or the previous one)."""
+    merged: list[list[_Piece]] = []
+    carry: list[_Piece] = []
+    for group in groups:
+        group = carry + group
+        carry = []
+        size = group[-1].end - group[0].start
+        if size < lo and group is not groups[-1]:
+            carry = group
+            continue
+        same_section = bool(merged) and _heading_path(merged[-1][0]) == _heading_path(group[0])
+        if size < lo and same_section and group[-1].end - merged[-1][0].start <= hi:
+            merged[-1].extend(group)
+            continue
+        merged.append(group)
+    if carry:
+        merged.append(carry)
+    return merged
+
+
+def chunk_document(doc: Document, min_chars: int = 80, max_chars: int = 400) -> list[Chunk]:
+    """Chunks of whole sentences with section path, paragraph number, offsets and warning flags."""
+    redactions = find_redactions(doc.text)
+    chunks = []
+    for ordinal, group in enumerate(_groups(_pieces(doc), doc.text, min_chars, max_chars)):
+        start, end = group[0].start, group[-1].end
+        while start < end and doc.text[start].isspace():
+            start += 1
+        while end > start and doc.text[end - 1].isspace():
+            end -= 1
+        chunks.append(
+            Chunk(
+                chunk_id=f"{doc.doc_id}#{ordinal}",
+                doc_id=doc.doc_id,
+                title=doc.title,
+                section=tuple(label for _, label in group[0].section),
+                paragraph=group[0].paragraph,
+                text=doc.text[start:end],
+                start=start,
+                end=end,
+                truncated=any(start <= cut <= end for cut in doc.cuts),
+                redacted=any(s < end and e > start for s, e in redactions),
+            )
+        )
+    return chunks

@@ -1,0 +1,16 @@
+"""User-facing wording, in simplified script; `answer` converts it to the asker's script."""
+
+from __future__ import annotations
+
+EMPTY_QUESTION = "请输入一个问题，例如：督察指出的个性问题是什么？"
+NO_TERMS = "没有从问题里识别出可检索的词语。请用完整的中文句子提问，例如：秸秆焚烧怎么管？"
+TOO_LONG = "问题太长，只按前 {limit} 个字检索。"
+NOT_COVERED = "这些讲话里没有找到能回答这个问题的内容。"
+SUGGEST = "讲话涉及的主题包括：{topics}。"
+CLOSEST = "最接近的段落（仅供参考，未必回答了问题）："
+
+WARN_TRUNCATED = "原文在此处被网站截断或省略，内容不完整。"
+WARN_REDACTED = "原文此段有被隐去的数字或名称（如 XX、*），引用时请核实。"
+
+CITATION_FORMAT = "《{title}》{sections} › ¶{paragraph}"
+ELLIPSIS = "…"

@@ -1,0 +1,140 @@
+"""`Retriever`: the one object every front end talks to (CLI, REPL, Telegram bot, evaluation)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from retrieval import messages
+from retrieval.answer import build_answer
+from retrieval.cache import cache_path, corpus_fingerprint, default_cache_dir, load_index, save_index
+from retrieval.chunk import chunk_document
+from retrieval.errors import CacheError
+from retrieval.index import Index
+from retrieval.ingest import load_corpus
+from retrieval.normalize import detect_script, fold_for_matching, to_script
+from retrieval.settings import RetrieverSettings
+from retrieval.tokenize import Tokenizer
+from retrieval.types import Answer, Chunk, Document, NormalizationReport
+
+log = logging.getLogger(__name__)
+
+# Longer questions are cut before retrieval: BM25 over a pasted page says nothing useful.
+MAX_QUESTION_CHARS = 500
+
+
+class Retriever:
+    def __init__(self, index: Index, corpus_dir: Path | None = None) -> None:
+        self.index = index
+        self.corpus_dir = corpus_dir
+        self.tokenizer = Tokenizer(index.settings)
+        self.tokenizer.warm_up()
+
+    @property
+    def settings(self) -> RetrieverSettings:
+        return self.index.settings
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        return self.index.documents
+
+    @property
+    def chunks(self) -> tuple[Chunk, ...]:
+        return self.index.chunks
+
+    @property
+    def skipped(self) -> tuple[tuple[str, str], ...]:
+        return self.index.skipped
+
+    @classmethod
+    def from_corpus(
+        cls,
+        corpus_dir: str | Path,
+        settings: RetrieverSettings | None = None,
+        *,
+        cache_dir: str | Path | None = None,
+        use_cache: bool = True,
+    ) -> Retriever:
+        """Load the index from the cache when it matches the corpus and settings, else build it."""
+        corpus = Path(corpus_dir)
+        settings = settings or RetrieverSettings()
+        if not use_cache:
+            return cls(build_index(corpus, settings), corpus)
+        key = corpus_fingerprint(corpus, settings)
+        path = cache_path(Path(cache_dir) if cache_dir else default_cache_dir(), key)
+        index = load_index(path, key)
+        if index is None:
+            index = build_index(corpus, settings)
+            try:
+                save_index(path, key, index)
+            except CacheError as exc:  # a read-only cache dir costs speed, not answers
+                log.warning("%s", exc)
+        return cls(index, corpus)
+
+    @classmethod
+    def from_passages(
+        cls, passages: Sequence[tuple[str, str]], settings: RetrieverSettings | None = None
+    ) -> Retriever:
+        """One chunk per (id, text) passage, no normalization or chunking: for public benchmarks."""
+        settings = settings or RetrieverSettings()
+        chunks = [
+            Chunk(
+                chunk_id=pid,
+                doc_id=pid,
+                title=pid,
+                section=(),
+                paragraph=1,
+                text=text,
+                start=0,
+                end=len(text),
+            )
+            for pid, text in passages
+        ]
+        docs = [
+            Document(
+                doc_id=c.doc_id,
+                path="",
+                title=c.title,
+                text=c.text,
+                encoding="utf-8",
+                cuts=(),
+                report=NormalizationReport(),
+            )
+            for c in chunks
+        ]
+        return cls(Index.build(docs, chunks, settings))
+
+    def question_terms(self, question: str) -> list[str]:
+        """BM25 terms of a question, tokenized exactly as chunks were."""
+        return self.tokenizer.tokenize(fold_for_matching(question[:MAX_QUESTION_CHARS]))
+
+    def rank(self, question: str, k: int = 10) -> list[tuple[Chunk, float]]:
+        """Raw BM25 ranking, no abstention."""
+        return [(self.chunks[i], s) for i, s in self.index.top_k(self.question_terms(question), k)]
+
+    def ask(self, question: str, k: int = 3) -> Answer:
+        """Answer a question with up to k cited hits, or abstain with a helpful message."""
+        text = question.strip()
+        script = detect_script(text)
+        if not text:
+            return Answer(question, script, False, (), to_script(messages.EMPTY_QUESTION, script))
+        note = ""
+        if len(text) > MAX_QUESTION_CHARS:
+            note = to_script(messages.TOO_LONG.format(limit=MAX_QUESTION_CHARS), script)
+        terms = self.question_terms(text)
+        if not terms:
+            message = "\n".join(m for m in (note, to_script(messages.NO_TERMS, script)) if m)
+            return Answer(question, script, False, (), message)
+        ranked = self.index.top_k(terms, max(k, 1))
+        return build_answer(question, script, terms, ranked, self.index, note)
+
+
+def build_index(corpus_dir: Path, settings: RetrieverSettings) -> Index:
+    """Ingest, normalize, chunk and index the corpus folder."""
+    corpus = load_corpus(corpus_dir)
+    chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_min, settings.chunk_max)]
+    skipped = tuple((s.path, s.reason) for s in corpus.skipped)
+    skipped += tuple((dup, f"same text as {kept}") for kept, dup in corpus.duplicates)
+    log.info("indexed %d documents, %d chunks", len(corpus.documents), len(chunks))
+    return Index.build(corpus.documents, chunks, settings, skipped)

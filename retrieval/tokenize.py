@@ -1,0 +1,96 @@
+"""Tokenization for index and queries alike: jieba with a domain dictionary and stopwords.
+
+Input is text already folded by `normalize.fold_for_matching` (simplified script, NFKC, lower case),
+so the data files are in simplified script.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+from importlib import resources
+
+import jieba
+
+from retrieval.settings import RetrieverSettings
+
+# Tokens with no letter or digit (punctuation, spaces, emoji) never carry meaning for BM25.
+_MEANINGFUL = re.compile(r"\w")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_RUN = re.compile(r"[a-z0-9][a-z0-9.+#_%-]*")
+
+_jieba_lock = threading.Lock()
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("retrieval").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Question words, fillers and function words dropped from index and queries."""
+    return frozenset(_data_lines("stopwords.txt"))
+
+
+@lru_cache(maxsize=1)
+def user_dictionary() -> tuple[tuple[str, int], ...]:
+    """Domain words (生态环境, 督察, 黑臭水体 …) with the frequencies jieba should give them."""
+    entries = []
+    for line in _data_lines("userdict.txt"):
+        word, freq, *_ = line.split()
+        entries.append((word, int(freq)))
+    return tuple(entries)
+
+
+@lru_cache(maxsize=2)
+def _jieba(with_user_dict: bool) -> jieba.Tokenizer:
+    """A private jieba tokenizer (the global one stays untouched for other users of jieba)."""
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    with _jieba_lock:
+        tokenizer.initialize()
+        if with_user_dict:
+            for word, freq in user_dictionary():
+                tokenizer.add_word(word, freq)
+    return tokenizer
+
+
+def char_bigrams(text: str) -> list[str]:
+    """Overlapping CJK character bigrams (single characters for isolated ones) plus Latin/digit runs."""
+    tokens: list[str] = []
+    for run in re.finditer(rf"{_CJK.pattern}+|{_LATIN_RUN.pattern}", text):
+        word = run.group()
+        if not _CJK.match(word) or len(word) == 1:
+            tokens.append(word)
+        else:
+            tokens.extend(word[i : i + 2] for i in range(len(word) - 1))
+    return tokens
+
+
+class Tokenizer:
+    """Turns folded text into BM25 terms; one instance serves index and queries so they agree."""
+
+    def __init__(self, settings: RetrieverSettings | None = None) -> None:
+        self.settings = settings or RetrieverSettings()
+        self._stop = stopwords() if self.settings.stopwords else frozenset()
+
+    def raw_tokens(self, text: str) -> list[str]:
+        """Tokens before stopword removal (whitespace and punctuation-only tokens dropped)."""
+        mode = self.settings.tokenizer
+        if mode == "bigram":
+            return char_bigrams(text)
+        jb = _jieba(self.settings.user_dict)
+        words = jb.lcut_for_search(text) if mode == "search" else jb.lcut(text)
+        return [w for w in (w.strip() for w in words) if w and _MEANINGFUL.search(w)]
+
+    def tokenize(self, text: str) -> list[str]:
+        """BM25 terms of already-folded text."""
+        return [t for t in self.raw_tokens(text) if t not in self._stop]
+
+    def warm_up(self) -> None:
+        """Load jieba's dictionary now rather than on the first question."""
+        if self.settings.tokenizer != "bigram":
+            _jieba(self.settings.user_dict)
