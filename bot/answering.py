@@ -42,7 +42,8 @@ async def answer_question(message: Message, context: ContextTypes.DEFAULT_TYPE, 
         answer = await asyncio.to_thread(retriever.ask, question, HITS_PER_ANSWER)
         if answer.answered and answer.hits:
             key = state.answers.add(answer, message.chat_id)
-            await _reply(message, answer_page(answer, "excerpt", 0), answer_keyboard(key, answer, "excerpt", 0))
+            keyboard = answer_keyboard(key, answer, "excerpt", 0)
+            await _reply(message, answer_page(answer, "excerpt", 0), keyboard)
         else:
             topics = await asyncio.to_thread(closest_topics, retriever, answer)
             await _reply(message, off_topic_html(answer, topics))
@@ -53,14 +54,15 @@ async def answer_question(message: Message, context: ContextTypes.DEFAULT_TYPE, 
 
 
 def closest_topics(retriever: Retriever, answer: Answer, count: int = SUGGESTION_COUNT) -> list[str]:
-    """Suggestions for an unanswered question: nearest sections by BM25, else the document titles."""
+    """Suggestions for an unanswered question: the nearest sections by BM25 (the library's message already
+    names the documents; they are listed here only when it says nothing)."""
     topics: list[str] = []
     ranked = retriever.rank(answer.question, k=10) if answer.question.strip() else []
     for chunk, score in ranked:
         topic = chunk.section[-1] if chunk.section else f"《{chunk.title}》"
         if score > 0 and topic not in topics:
             topics.append(topic)
-    if not topics:
+    if not topics and not answer.message:
         topics = [f"《{doc.title}》" for doc in retriever.documents]
     return topics[:count]
 

@@ -75,9 +75,9 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("ask", handlers.ask, filters=_NEW))
     application.add_handler(CommandHandler("sources", handlers.sources, filters=_NEW))
     application.add_handler(CommandHandler("reload", handlers.reload_corpus, filters=_NEW))
-    application.add_handler(MessageHandler(_NEW & _PRIVATE & filters.TEXT & ~filters.COMMAND, handlers.private_text))
-    application.add_handler(MessageHandler(_NEW & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
-                                           handlers.group_text))
+    plain_text = _NEW & filters.TEXT & ~filters.COMMAND
+    application.add_handler(MessageHandler(plain_text & _PRIVATE, handlers.private_text))
+    application.add_handler(MessageHandler(plain_text & filters.ChatType.GROUPS, handlers.group_text))
     application.add_handler(MessageHandler(_NEW & _PRIVATE & filters.COMMAND, handlers.help_command))
     application.add_handler(MessageHandler(_NEW & _PRIVATE & ~filters.TEXT, handlers.unsupported))
     application.add_handler(CallbackQueryHandler(answer_button))

@@ -32,7 +32,7 @@ class TokenRedactor(logging.Filter):
 
 
 def configure_logging(level: str, token: str) -> None:
-    """Apply LOG_LEVEL and install the redactor on every root handler (handlers see all propagated records)."""
+    """Apply LOG_LEVEL; put the redactor on every root handler, which sees all propagated records."""
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -77,9 +77,10 @@ def answer_keyboard(key: str, answer: Answer, view: View, page: int) -> InlineKe
         paging.append(_button(text("button_prev", script), AnswerButton(key, view, page - 1)))
     if page < len(answer.hits) - 1:
         paging.append(_button(text("button_next", script), AnswerButton(key, view, page + 1)))
-    toggle = ("button_excerpt", "excerpt") if view == "full" else ("button_full", "full")
+    toggle_view: View = "excerpt" if view == "full" else "full"
+    toggle_label = f"button_{toggle_view}"
     actions = [
-        _button(text(toggle[0], script), AnswerButton(key, toggle[1], page)),
+        _button(text(toggle_label, script), AnswerButton(key, toggle_view, page)),
         _button(text("button_sources", script), AnswerButton(key, "sources", page)),
     ]
     return InlineKeyboardMarkup([row for row in (paging, actions) if row])
@@ -90,7 +91,7 @@ def _button(label: str, target: AnswerButton) -> InlineKeyboardButton:
 
 
 def off_topic_html(answer: Answer, suggestions: Sequence[str]) -> str:
-    """The friendly "not covered" reply: the library's message (or ours) and the closest topics, no citation."""
+    """The friendly "not covered" reply: the library's message (or ours), closest topics, no citation."""
     script = answer.script
     lines = [html.escape(answer.message or text("off_topic", script))]
     if suggestions:

@@ -1,4 +1,4 @@
-"""Outgoing-call policy: AIORateLimiter's throttling and 429 handling, plus bounded retries on transient errors."""
+"""Outgoing calls: AIORateLimiter's throttling and 429 handling, plus bounded retries of transient errors."""
 
 from __future__ import annotations
 

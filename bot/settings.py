@@ -54,7 +54,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, dotenv_path: Path | None = None) -> Settings:
-        """Settings from `environ` (default `os.environ`) over the `.env` file; ConfigError names the bad one."""
+        """Settings from `environ` (default `os.environ`) over `.env`; a ConfigError names the bad one."""
         path = dotenv_path if dotenv_path is not None else Path.cwd() / ".env"
         from_file = {k: v for k, v in dotenv_values(path).items() if v is not None} if path.is_file() else {}
         env = {**from_file, **(os.environ if environ is None else environ)}
@@ -68,7 +68,8 @@ class Settings:
                 "RATE_LIMIT_PER_MINUTE", env.get("RATE_LIMIT_PER_MINUTE", ""), DEFAULT_RATE_LIMIT_PER_MINUTE
             ),
             max_sends_per_second=_positive_float(
-                "BOT_MAX_SENDS_PER_SECOND", env.get("BOT_MAX_SENDS_PER_SECOND", ""), DEFAULT_MAX_SENDS_PER_SECOND
+                "BOT_MAX_SENDS_PER_SECOND", env.get("BOT_MAX_SENDS_PER_SECOND", ""),
+                DEFAULT_MAX_SENDS_PER_SECOND,
             ),
             log_level=_log_level(env.get("LOG_LEVEL", "")),
             webhook_secret=_webhook_secret(env.get("TELEGRAM_WEBHOOK_SECRET", "").strip()),

@@ -21,7 +21,7 @@ class ShownAnswer:
 
 
 class AnswerStore:
-    """A bounded LRU of answers by random key; a key that is unknown (evicted, forged, pre-restart) expires."""
+    """A bounded LRU of answers by random key; an unknown key (evicted, forged, pre-restart) has expired."""
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self._capacity = capacity
