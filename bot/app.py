@@ -59,11 +59,14 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     application = builder.build()
-    attach_state(application, BotState(
-        settings=settings,
-        retriever=retriever,
-        rate_limit=QuestionRateLimit(settings.rate_limit_per_minute),
-    ))
+    attach_state(
+        application,
+        BotState(
+            settings=settings,
+            retriever=retriever,
+            rate_limit=QuestionRateLimit(settings.rate_limit_per_minute),
+        ),
+    )
     add_handlers(application)
     return application
 

@@ -27,7 +27,9 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     shown = state.answers.get(button.key) if button is not None else None
     message = query.message
     if (
-        button is None or shown is None or message is None
+        button is None
+        or shown is None
+        or message is None
         or message.chat.id != shown.chat_id  # a key copied into another chat's forged button
         or button.page >= len(shown.answer.hits)
     ):

@@ -6,7 +6,9 @@ import html
 import re
 
 MESSAGE_LIMIT = 4096
-_TOKEN = re.compile(r"<(/?)([a-z-]+)[^>]*>|[^<]+")
+_TOKEN = re.compile(r"<(/?)([a-z-]+)[^>]*>|&#?\w+;|[^<&]|&")
+
+OpenTags = list[tuple[str, str]]  # (name, opening tag as written), outermost first
 
 
 def utf16_length(text: str) -> int:
@@ -22,63 +24,57 @@ def visible_length(markup: str) -> int:
     return utf16_length(visible_text(markup))
 
 
+class _Packer:
+    """Accumulates tokens into messages, closing open tags at each break and reopening them after it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.messages: list[str] = []
+        self.buffer: list[str] = []
+        self.used = 0
+        self.open: OpenTags = []
+
+    def tag(self, token: str, closing: bool, name: str) -> None:
+        if closing:
+            if self.open and self.open[-1][0] == name:
+                self.open.pop()
+        else:
+            self.open.append((name, token))
+        self.buffer.append(token)
+
+    def text(self, token: str, width: int) -> None:
+        if self.used + width > self.limit:
+            self.flush()
+        self.buffer.append(token)
+        self.used += width
+
+    def flush(self) -> None:
+        closing = "".join(f"</{name}>" for name, _ in reversed(self.open))
+        body = "".join(self.buffer).strip("\n")
+        if visible_text(body).strip():
+            self.messages.append(body + closing)
+        self.buffer = [opening for _, opening in self.open]
+        self.used = 0
+
+
 def split_html(markup: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Pack paragraphs (lines) into messages of at most `limit` visible units; never split inside a tag.
+    """Messages of at most `limit` visible units each, breaking at paragraph (line) boundaries.
 
-    Paragraphs are joined greedily; a blank line between paragraphs is kept inside a message and dropped
-    at a break. A single paragraph longer than `limit` is cut between characters, closing and reopening
-    the tags open at the cut.
+    Whole lines are packed greedily; a line longer than `limit` is cut between characters (never inside
+    a tag or an entity). Tags open at a break are closed there and reopened in the next message.
     """
-    messages: list[str] = []
-    current: list[str] = []
-    current_length = 0
-    for line in markup.split("\n"):
-        line_length = visible_length(line)
-        separator = 1 if current else 0
-        if current and current_length + separator + line_length > limit:
-            messages.append("\n".join(current).strip("\n"))
-            current, current_length, separator = [], 0, 0
-        if line_length > limit:
-            pieces = _cut_paragraph(line, limit)
-            messages.extend(pieces[:-1])
-            line = pieces[-1]
-            line_length = visible_length(line)
-        current.append(line)
-        current_length += separator + line_length
-    if current:
-        messages.append("\n".join(current).strip("\n"))
-    return [m for m in messages if visible_text(m).strip()]
-
-
-def _cut_paragraph(line: str, limit: int) -> list[str]:
-    """Split one over-long paragraph into pieces of at most `limit` units, keeping tags balanced."""
-    pieces: list[str] = []
-    open_tags: list[tuple[str, str]] = []  # (name, full opening tag)
-    buffer: list[str] = []
-    used = 0
-    for match in _TOKEN.finditer(line):
-        token = match.group(0)
-        if match.group(2):  # a tag
-            if match.group(1):
-                if open_tags:
-                    open_tags.pop()
+    packer = _Packer(limit)
+    for number, line in enumerate(markup.split("\n")):
+        line_width = visible_length(line) + (1 if number else 0)
+        if packer.used and packer.used + line_width > limit:
+            packer.flush()
+        elif number:
+            packer.text("\n", 1)
+        for match in _TOKEN.finditer(line):
+            token = match.group(0)
+            if match.group(2):
+                packer.tag(token, bool(match.group(1)), match.group(2))
             else:
-                open_tags.append((match.group(2), token))
-            buffer.append(token)
-            continue
-        for char in _entity_aware_chars(token):
-            width = utf16_length(html.unescape(char))
-            if used + width > limit:
-                buffer.extend(f"</{name}>" for name, _ in reversed(open_tags))
-                pieces.append("".join(buffer))
-                buffer = [opening for _, opening in open_tags]
-                used = 0
-            buffer.append(char)
-            used += width
-    pieces.append("".join(buffer))
-    return pieces
-
-
-def _entity_aware_chars(text: str) -> list[str]:
-    """Characters of escaped text, each HTML entity (&amp; …) kept as one unit."""
-    return re.findall(r"&#?\w+;|.", text, flags=re.DOTALL)
+                packer.text(token, utf16_length(html.unescape(token)))
+    packer.flush()
+    return packer.messages

@@ -18,7 +18,8 @@ def _title(doc: Document, script: Script) -> str:
 def start_html(retriever: Retriever, script: Script, username: str) -> str:
     documents = "\n".join(f"• 《{_title(doc, script)}》" for doc in retriever.documents)
     return text(
-        "start", script,
+        "start",
+        script,
         count=len(retriever.documents),
         documents=documents,
         username=html.escape(username),
@@ -52,8 +53,11 @@ def reload_report_html(old: Retriever, new: Retriever, script: Script) -> str:
     after = {doc.doc_id: doc for doc in new.documents}
     added = [after[i] for i in sorted(after.keys() - before.keys())]
     removed = [before[i] for i in sorted(before.keys() - after.keys())]
-    changed = [after[i] for i in sorted(after.keys() & before.keys())
-               if (after[i].title, after[i].text) != (before[i].title, before[i].text)]
+    changed = [
+        after[i]
+        for i in sorted(after.keys() & before.keys())
+        if (after[i].title, after[i].text) != (before[i].title, before[i].text)
+    ]
     lines = [html.escape(text("reloaded", script, documents=len(new.documents), chunks=len(new.chunks)))]
     for key, docs in (("reload_added", added), ("reload_removed", removed), ("reload_changed", changed)):
         if docs:

@@ -68,10 +68,14 @@ def answer_keyboard(key: str, answer: Answer, view: View, page: int) -> InlineKe
     """Previous/next hit, excerpt/full-paragraph toggle and sources; from the sources list, one per hit."""
     script = answer.script
     if view == "sources":
-        return InlineKeyboardMarkup([[
-            InlineKeyboardButton(str(i + 1), callback_data=AnswerButton(key, "excerpt", i).encode())
-            for i in range(len(answer.hits))
-        ]])
+        return InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(str(i + 1), callback_data=AnswerButton(key, "excerpt", i).encode())
+                    for i in range(len(answer.hits))
+                ]
+            ]
+        )
     paging: list[InlineKeyboardButton] = []
     if page > 0:
         paging.append(_button(text("button_prev", script), AnswerButton(key, view, page - 1)))

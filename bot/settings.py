@@ -68,7 +68,8 @@ class Settings:
                 "RATE_LIMIT_PER_MINUTE", env.get("RATE_LIMIT_PER_MINUTE", ""), DEFAULT_RATE_LIMIT_PER_MINUTE
             ),
             max_sends_per_second=_positive_float(
-                "BOT_MAX_SENDS_PER_SECOND", env.get("BOT_MAX_SENDS_PER_SECOND", ""),
+                "BOT_MAX_SENDS_PER_SECOND",
+                env.get("BOT_MAX_SENDS_PER_SECOND", ""),
                 DEFAULT_MAX_SENDS_PER_SECOND,
             ),
             log_level=_log_level(env.get("LOG_LEVEL", "")),

@@ -44,7 +44,10 @@ def run(args: argparse.Namespace) -> int:
     retriever = Retriever.from_corpus(settings.corpus_dir, settings=retriever_settings)
     logger.info(
         "loaded %d documents, %d chunks from %s (%d files skipped)",
-        len(retriever.documents), len(retriever.chunks), settings.corpus_dir, len(retriever.skipped),
+        len(retriever.documents),
+        len(retriever.chunks),
+        settings.corpus_dir,
+        len(retriever.skipped),
     )
     application = build_application(settings, retriever)
     stop_signals = (signal.SIGINT, signal.SIGTERM)

@@ -16,10 +16,25 @@ from tests.bot import telegram_rules as rules
 
 BOT_ID = 7000001
 BOT_USERNAME = "speech_qa_bot"
-BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "讲话问答", "username": BOT_USERNAME,
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
-_JSON_FIELDS = ("reply_markup", "reply_parameters", "results", "commands", "allowed_updates",
-                "link_preview_options", "button", "scope")
+BOT_USER = {
+    "id": BOT_ID,
+    "is_bot": True,
+    "first_name": "讲话问答",
+    "username": BOT_USERNAME,
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": True,
+}
+_JSON_FIELDS = (
+    "reply_markup",
+    "reply_parameters",
+    "results",
+    "commands",
+    "allowed_updates",
+    "link_preview_options",
+    "button",
+    "scope",
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,7 @@ class Call:
     params: dict[str, Any]
     at: float
     ok: bool
+    result: Any = None
 
 
 @dataclass
@@ -40,9 +56,11 @@ class FakeTelegram:
 
     def inject(self, method: str, status: int, times: int = 1, retry_after: int | None = None) -> None:
         """Make the next `times` calls of `method` fail with HTTP `status` (429 carries retry_after)."""
-        body: dict[str, Any] = {"ok": False, "error_code": status,
-                                "description": "Too Many Requests: retry after 1" if status == 429
-                                else "Internal Server Error"}
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": status,
+            "description": "Too Many Requests: retry after 1" if status == 429 else "Internal Server Error",
+        }
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
         with self._lock:
@@ -61,12 +79,19 @@ class FakeTelegram:
             except ValueError as exc:
                 self.calls.append(Call(method, params, time.monotonic(), ok=False))
                 return 400, {"ok": False, "error_code": 400, "description": str(exc)}
-            self.calls.append(Call(method, params, time.monotonic(), ok=True))
+            self.calls.append(Call(method, params, time.monotonic(), ok=True, result=result))
             return 200, {"ok": True, "result": result}
 
     def successful(self, method: str) -> list[dict[str, Any]]:
         with self._lock:
             return [c.params for c in self.calls if c.method == method and c.ok]
+
+    def sent_messages(self) -> list[tuple[dict[str, Any], int]]:
+        """(params, message_id) of every delivered sendMessage, oldest first."""
+        with self._lock:
+            return [
+                (c.params, c.result["message_id"]) for c in self.calls if c.method == "sendMessage" and c.ok
+            ]
 
     def refused(self, method: str | None = None) -> list[Call]:
         with self._lock:
@@ -105,7 +130,10 @@ class FakeTelegram:
     @staticmethod
     def _message(chat_id: int, message_id: int, visible: str, markup: Any) -> dict[str, Any]:
         message: dict[str, Any] = {
-            "message_id": message_id, "date": int(time.time()), "text": visible, "from": BOT_USER,
+            "message_id": message_id,
+            "date": int(time.time()),
+            "text": visible,
+            "from": BOT_USER,
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
         }
         if markup:

@@ -23,14 +23,30 @@ RESULT_ID_DUPLICATE = "Bad Request: RESULT_ID_DUPLICATE"
 RESULTS_TOO_MUCH = "Bad Request: RESULTS_TOO_MUCH"
 CALLBACK_ANSWER_TOO_LONG = "Bad Request: MESSAGE_TOO_LONG"
 
-_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler",
-         "span", "blockquote", "tg-emoji"}
+_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "tg-spoiler",
+    "span",
+    "blockquote",
+    "tg-emoji",
+}
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z-]*)((?:\s+[a-z-]+(?:=\"[^\"<>]*\"|='[^'<>]*')?)*)\s*>")
 
 
 def parse_html(markup: str) -> str:
-    """The visible text of Telegram-HTML `markup`; raises ValueError with Telegram's description if invalid."""
+    """The visible text of Telegram-HTML `markup`; ValueError with Telegram's description if invalid."""
     visible: list[str] = []
     stack: list[str] = []
     position = 0
@@ -40,17 +56,20 @@ def parse_html(markup: str) -> str:
             match = _TAG.match(markup, position)
             offset = len(markup[:position].encode())
             if match is None:
-                raise ValueError(f"Bad Request: can't parse entities: Unexpected end tag at byte offset {offset}"
-                                 if markup.startswith("</", position) else
-                                 f"Bad Request: can't parse entities: Unsupported start tag at byte offset {offset}")
+                kind = "Unexpected end tag" if markup.startswith("</", position) else "Unsupported start tag"
+                raise ValueError(f"Bad Request: can't parse entities: {kind} at byte offset {offset}")
             closing, name = match.group(1), match.group(2).lower()
             if name not in _TAGS:
-                raise ValueError(f'Bad Request: can\'t parse entities: Unsupported start tag "{name}" '
-                                 f"at byte offset {offset}")
+                raise ValueError(
+                    f'Bad Request: can\'t parse entities: Unsupported start tag "{name}" '
+                    f"at byte offset {offset}"
+                )
             if closing:
                 if not stack or stack[-1] != name:
-                    raise ValueError(f'Bad Request: can\'t parse entities: Can\'t find end tag corresponding '
-                                     f'to start tag "{stack[-1] if stack else name}"')
+                    raise ValueError(
+                        f"Bad Request: can't parse entities: Can't find end tag corresponding "
+                        f'to start tag "{stack[-1] if stack else name}"'
+                    )
                 stack.pop()
             else:
                 stack.append(name)
@@ -59,8 +78,10 @@ def parse_html(markup: str) -> str:
             match = _ENTITY.match(markup, position)
             if match is None:
                 offset = len(markup[:position].encode())
-                raise ValueError(f"Bad Request: can't parse entities: Character '&' is reserved and must be "
-                                 f"escaped at byte offset {offset}")
+                raise ValueError(
+                    f"Bad Request: can't parse entities: Character '&' is reserved and must be "
+                    f"escaped at byte offset {offset}"
+                )
             visible.append(html.unescape(match.group(0)))
             position = match.end()
         elif char == ">":
@@ -69,8 +90,10 @@ def parse_html(markup: str) -> str:
             visible.append(char)
             position += 1
     if stack:
-        raise ValueError(f'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag '
-                         f'"{stack[-1]}"')
+        raise ValueError(
+            "Bad Request: can't parse entities: Can't find end tag corresponding to start "
+            f'tag "{stack[-1]}"'
+        )
     return "".join(visible)
 
 
@@ -79,7 +102,7 @@ def utf16_length(value: str) -> int:
 
 
 def message_text(params: dict[str, Any]) -> str:
-    """The visible text of a sendMessage/editMessageText call; ValueError(description) when Telegram refuses."""
+    """Visible text of a sendMessage/editMessageText call; ValueError(description) if Telegram refuses."""
     raw = str(params.get("text", ""))
     visible = parse_html(raw) if str(params.get("parse_mode", "")).upper() == "HTML" else raw
     if not visible.strip():
