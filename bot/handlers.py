@@ -7,7 +7,7 @@ import contextlib
 import html
 import logging
 
-from telegram import Message, MessageEntity, Update
+from telegram import Message, MessageEntity, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -132,6 +132,10 @@ async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await update.message.reply_text(text("unsupported", _script(update)))
 
 
+def _reply_to(message: Message) -> ReplyParameters:
+    return ReplyParameters(message.message_id, allow_sending_without_reply=True)
+
+
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error with the update id, then tell the user something went wrong where possible."""
     update_id = update.update_id if isinstance(update, Update) else None
@@ -143,4 +147,4 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         if update.callback_query is not None:
             await update.callback_query.answer(notice)
         elif update.message is not None and update.message.chat.type == "private":
-            await update.message.reply_text(notice)
+            await update.message.reply_text(notice, reply_parameters=_reply_to(update.message))

@@ -52,7 +52,7 @@ class FakeTelegram:
     faults: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     _shown: dict[tuple[int, int], tuple[str, Any]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def inject(self, method: str, status: int, times: int = 1, retry_after: int | None = None) -> None:
         """Make the next `times` calls of `method` fail with HTTP `status` (429 carries retry_after)."""
@@ -63,17 +63,16 @@ class FakeTelegram:
         }
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
-        with self._lock:
+        with self.lock:
             self.faults.setdefault(method, []).extend([(status, body)] * times)
 
     def handle(self, method: str, raw_params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         params = decode_params(raw_params)
-        with self._lock:
-            queued = self.faults.get(method)
-            if queued:
-                status, body = queued.pop(0)
+        fault = self.pop_fault(method)
+        with self.lock:
+            if fault is not None:
                 self.calls.append(Call(method, params, time.monotonic(), ok=False))
-                return status, body
+                return fault
             try:
                 result = self._result(method, params)
             except ValueError as exc:
@@ -82,19 +81,28 @@ class FakeTelegram:
             self.calls.append(Call(method, params, time.monotonic(), ok=True, result=result))
             return 200, {"ok": True, "result": result}
 
+    def pop_fault(self, method: str) -> tuple[int, dict[str, Any]] | None:
+        with self.lock:
+            queued = self.faults.get(method)
+            return queued.pop(0) if queued else None
+
+    def record(self, method: str, params: dict[str, Any], ok: bool) -> None:
+        with self.lock:
+            self.calls.append(Call(method, params, time.monotonic(), ok=ok))
+
     def successful(self, method: str) -> list[dict[str, Any]]:
-        with self._lock:
+        with self.lock:
             return [c.params for c in self.calls if c.method == method and c.ok]
 
     def sent_messages(self) -> list[tuple[dict[str, Any], int]]:
         """(params, message_id) of every delivered sendMessage, oldest first."""
-        with self._lock:
+        with self.lock:
             return [
                 (c.params, c.result["message_id"]) for c in self.calls if c.method == "sendMessage" and c.ok
             ]
 
     def refused(self, method: str | None = None) -> list[Call]:
-        with self._lock:
+        with self.lock:
             return [c for c in self.calls if not c.ok and method in (None, c.method)]
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:

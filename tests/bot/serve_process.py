@@ -1,0 +1,58 @@
+"""Start the real `qabot serve` as a child process pointed at a fake Bot API server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.bot.fakebot import FakeBotServer
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+TOKEN = "123456789:AAHfakeTokenForTests_0123456789abcdef"
+# The real CLI entry point with only `serve` registered, so this runs even where sibling commands are absent.
+LAUNCHER = (
+    "import sys, qabot.cli as cli; cli.COMMAND_MODULES = ('qabot.cmd_serve',); "
+    "sys.exit(cli.main(sys.argv[1:]))"
+)
+
+
+def start_bot(
+    server: FakeBotServer, workdir: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
+    """`qabot serve` in `workdir` (no stray .env), stderr to workdir/bot.log; returns once polling."""
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": server.url,
+        "CORPUS_DIR": str(CORPUS),
+        "LOG_LEVEL": "DEBUG",
+        "XDG_CACHE_HOME": str(workdir / "cache"),
+        **(env or {}),
+    }
+    with (workdir / "bot.log").open("wb") as log:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER, "serve", *args],
+            cwd=workdir,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        server.wait_for(lambda c: c.method == "getUpdates", timeout=60)
+    except AssertionError:
+        process.kill()
+        raise AssertionError((workdir / "bot.log").read_text(errors="replace")) from None
+    return process
+
+
+def stop_bot(process: subprocess.Popen[bytes], timeout: float = 10.0) -> int:
+    if process.poll() is None:
+        process.terminate()
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise
