@@ -37,6 +37,8 @@ BotApplication = Application[Any, Any, Any, Any, Any, Any]
 _NEW = filters.UpdateType.MESSAGE
 _PRIVATE = filters.ChatType.PRIVATE
 COMMANDS = ("start", "help", "ask", "sources")
+CONNECTION_POOL_SIZE = 16
+POOL_TIMEOUT_SECONDS = 10.0
 
 
 def build_application(
@@ -52,12 +54,16 @@ def build_application(
         .token(settings.token)
         .base_url(settings.bot_url)
         .base_file_url(settings.file_url)
-        .rate_limiter(RetryingRateLimiter(settings.max_sends_per_second))
+        .rate_limiter(RetryingRateLimiter(settings.max_sends_per_second, CONNECTION_POOL_SIZE))
         .concurrent_updates(True)  # a slow question must not hold up other users
         .post_init(_register_commands)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
+    else:
+        # httpcore scans its whole pool for every queued request; with PTB's default of 256 connections
+        # that scan dominated CPU under a crowd. A small pool, fed by the rate limiter's semaphore.
+        builder = builder.connection_pool_size(CONNECTION_POOL_SIZE).pool_timeout(POOL_TIMEOUT_SECONDS)
     application = builder.build()
     attach_state(
         application,
