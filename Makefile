@@ -26,10 +26,10 @@ run: install
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check retrieval
+	$(BIN)/ruff format --check .
 
 typecheck: install-dev
-	$(BIN)/mypy retrieval bot qabot evaluation
+	$(BIN)/mypy $(wildcard retrieval bot qabot evaluation)
 
 pytest: install-dev
 	$(BIN)/python -m pytest -q

@@ -104,6 +104,8 @@ def chunk_warnings(chunk: Chunk) -> tuple[str, ...]:
         warnings.append(messages.WARN_TRUNCATED)
     if chunk.redacted:
         warnings.append(messages.WARN_REDACTED)
+    if chunk.damaged:
+        warnings.append(messages.WARN_DAMAGED)
     return tuple(warnings)
 
 

@@ -7,6 +7,7 @@ import logging
 import os
 import pickle
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import platformdirs
@@ -18,8 +19,21 @@ from retrieval.settings import RetrieverSettings
 
 log = logging.getLogger(__name__)
 
-# Bump when the pickled layout or any pipeline stage changes what an index holds.
-CACHE_FORMAT = "qabot-index-1"
+# Older index files beyond this many (oldest first) are removed when a new one is written.
+MAX_CACHED_INDEXES = 8
+# Bump when the pickled layout changes; code and data changes are caught by `pipeline_fingerprint`.
+CACHE_FORMAT = "qabot-index-2"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def pipeline_fingerprint() -> str:
+    """sha256 of the library's own code and data files: an upgrade must never reuse an old index."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.suffix in {".py", ".txt"} and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def default_cache_dir() -> Path:
@@ -28,8 +42,8 @@ def default_cache_dir() -> Path:
 
 
 def corpus_fingerprint(corpus_dir: Path, settings: RetrieverSettings) -> str:
-    """sha256 over every corpus file's relative path and bytes, the settings, and the cache format."""
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\n{settings.cache_key()}\n".encode())
+    """sha256 over every corpus file's path and bytes, the settings, the pipeline code and the format."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\n{pipeline_fingerprint()}\n{settings.cache_key()}\n".encode())
     for path in corpus_files(corpus_dir):
         digest.update(str(path.relative_to(corpus_dir)).encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -68,5 +82,13 @@ def save_index(path: Path, key: str, index: Index) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        prune_old_indexes(path.parent)
     except OSError as exc:
         raise CacheError(f"cannot write index cache in {path.parent}: {exc.strerror or exc}") from exc
+
+
+def prune_old_indexes(cache_dir: Path) -> None:
+    """Keep the newest MAX_CACHED_INDEXES index files; a file another process removed first is fine."""
+    files = sorted(cache_dir.glob("index-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in files[MAX_CACHED_INDEXES:]:
+        stale.unlink(missing_ok=True)

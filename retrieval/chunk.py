@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from retrieval.markers import (
     CLAUSE_BREAK,
@@ -141,24 +142,40 @@ def _heading_path(piece: _Piece) -> tuple[tuple[int, str], ...]:
 
 
 def _merge_tiny(groups: list[list[_Piece]], lo: int, hi: int) -> list[list[_Piece]]:
-    """Fold a group shorter than `lo` into the next group of the same section (or the previous one)."""
+    """Fold a group shorter than `lo` into the next group of its section, else the previous one.
+
+    A merge never produces a chunk longer than `hi`; a fragment that fits nowhere stays alone.
+    """
+
+    def joinable(first: list[_Piece], second: list[_Piece]) -> bool:
+        same = _heading_path(first[0]) == _heading_path(second[0])
+        return same and second[-1].end - first[0].start <= hi
+
     merged: list[list[_Piece]] = []
     carry: list[_Piece] = []
-    for group in groups:
-        group = carry + group
+    for position, group in enumerate(groups):
+        if carry and joinable(carry, group):
+            group = carry + group
+        elif carry:
+            _append_or_join(merged, carry, joinable)
         carry = []
-        size = group[-1].end - group[0].start
-        if size < lo and group is not groups[-1]:
+        is_last = position == len(groups) - 1
+        if group[-1].end - group[0].start < lo and not is_last:
             carry = group
-            continue
-        same_section = bool(merged) and _heading_path(merged[-1][0]) == _heading_path(group[0])
-        if size < lo and same_section and group[-1].end - merged[-1][0].start <= hi:
-            merged[-1].extend(group)
-            continue
-        merged.append(group)
-    if carry:
-        merged.append(carry)
+        elif group[-1].end - group[0].start < lo:
+            _append_or_join(merged, group, joinable)
+        else:
+            merged.append(group)
     return merged
+
+
+def _append_or_join(
+    merged: list[list[_Piece]], group: list[_Piece], joinable: Callable[[list[_Piece], list[_Piece]], bool]
+) -> None:
+    if merged and joinable(merged[-1], group):
+        merged[-1].extend(group)
+    else:
+        merged.append(group)
 
 
 def chunk_document(doc: Document, min_chars: int = 80, max_chars: int = 400) -> list[Chunk]:
@@ -181,8 +198,26 @@ def chunk_document(doc: Document, min_chars: int = 80, max_chars: int = 400) -> 
                 text=doc.text[start:end],
                 start=start,
                 end=end,
-                truncated=any(start <= cut <= end for cut in doc.cuts),
+                truncated=False,
                 redacted=any(s < end and e > start for s, e in redactions),
+                damaged=any(_touches(span, start, end) for span in doc.damaged),
             )
         )
-    return chunks
+    return _flag_cuts(chunks, doc.cuts)
+
+
+def _touches(span: tuple[int, int], start: int, end: int) -> bool:
+    """A span overlaps [start, end); an empty span (a cut point) counts when it lies inside or at the end."""
+    s, e = span
+    return s < end and e > start if s < e else start <= s <= end
+
+
+def _flag_cuts(chunks: list[Chunk], cuts: tuple[int, ...]) -> list[Chunk]:
+    """Mark the chunk before and the chunk after each place where the site cut text out."""
+    flagged: set[int] = set()
+    for cut in cuts:
+        before = [i for i, c in enumerate(chunks) if c.start < cut]
+        after = [i for i, c in enumerate(chunks) if c.end > cut]
+        flagged.update(before[-1:])
+        flagged.update(after[:1])
+    return [replace(c, truncated=True) if i in flagged else c for i, c in enumerate(chunks)]

@@ -86,7 +86,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    for match in from_bytes(data).__iter__():
+    for match in from_bytes(data):
         if match.encoding in CJK_ENCODINGS and match.encoding not in {"ascii", "latin_1"}:
             encoding = "gb18030" if match.encoding in {"gbk", "gb2312", "cp936"} else match.encoding
             return data.decode(encoding), encoding
@@ -97,7 +97,7 @@ def doc_id_for(path: Path, corpus_dir: Path) -> str:
     """Stable id from the file's path within the corpus: its name without suffix, path-separated if nested."""
     rel = path.relative_to(corpus_dir).with_suffix("")
     return (
-        re.sub(r"[^\w.-]+", "_", "/".join(rel.parts)).strip("_")
+        "/".join(re.sub(r"[^\w.-]+", "_", part) for part in rel.parts).strip("_")
         or hashlib.sha1(str(rel).encode()).hexdigest()[:12]
     )
 
@@ -118,6 +118,7 @@ def read_document(path: Path, corpus_dir: Path) -> Document:
         encoding=encoding,
         cuts=normalized.cuts,
         report=normalized.report,
+        damaged=normalized.damaged,
     )
 
 

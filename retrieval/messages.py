@@ -10,6 +10,7 @@ SUGGEST = "讲话涉及的主题包括：{topics}。"
 CLOSEST = "最接近的段落（仅供参考，未必回答了问题）："
 
 WARN_TRUNCATED = "原文在此处被网站截断或省略，内容不完整。"
+WARN_DAMAGED = "原文此段有乱码，已尽量修复或删去，个别字句可能不准确。"
 WARN_REDACTED = "原文此段有被隐去的数字或名称（如 XX、*），引用时请核实。"
 
 CITATION_FORMAT = "《{title}》{sections} › ¶{paragraph}"

@@ -30,6 +30,8 @@ class NormalizedText:
     text: str
     cuts: tuple[int, ...]  # offsets in `text` where the site elided or cut off content
     report: NormalizationReport
+    # (start, end) spans in `text` where mojibake was repaired, or (p, p) where a damaged span was cut
+    damaged: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Document:
     encoding: str
     cuts: tuple[int, ...]
     report: NormalizationReport
+    damaged: tuple[tuple[int, int], ...] = ()
 
     @property
     def truncated(self) -> bool:
@@ -59,6 +62,7 @@ class Chunk:
     end: int
     truncated: bool = False
     redacted: bool = False
+    damaged: bool = False  # holds repaired or cut mojibake: the wording may be inexact
 
     @property
     def section_label(self) -> str:

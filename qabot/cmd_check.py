@@ -1,0 +1,25 @@
+"""`qabot check`: what ingestion and normalization made of the corpus folder (run after adding files)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from qabot.options import add_retriever_options, settings_from_args
+from qabot.report import corpus_report
+from retrieval.retriever import build_index
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("check", help="ingestion and normalization report for the corpus folder")
+    add_retriever_options(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    index = build_index(Path(args.corpus), settings_from_args(args))
+    console = Console(highlight=False)
+    console.print(corpus_report(index.documents, index.chunks, index.skipped))
+    return 0

@@ -1,0 +1,101 @@
+"""`qabot repl`: interactive questions with highlighted, cited answers; reads plain lines when piped."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import platformdirs
+from rich.console import Console
+
+from qabot.options import add_retriever_options, retriever_from_args
+from qabot.render import render_answer
+from qabot.report import corpus_report
+from retrieval.retriever import Retriever
+
+PROMPT = "问> "
+HELP = """输入问题并回车即可，例如：督察指出的个性问题是什么？（简体、繁体均可）
+命令：/help 帮助  /sources 文档与规范化报告  /k N 每次显示 N 条结果  /quit 退出"""
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("repl", help="interactive question answering")
+    add_retriever_options(parser)
+    parser.add_argument("--k", type=int, default=3, metavar="N", help="hits per answer (default 3)")
+    parser.set_defaults(func=run)
+
+
+def interactive_lines() -> Iterator[str]:
+    """Lines typed at a prompt with persistent history (prompt_toolkit)."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory
+
+    history = Path(platformdirs.user_state_dir("qabot", appauthor=False)) / "repl_history"
+    history.parent.mkdir(parents=True, exist_ok=True)
+    session: PromptSession[str] = PromptSession(history=FileHistory(str(history)))
+    while True:
+        try:
+            yield session.prompt(PROMPT)
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            return
+
+
+def piped_lines() -> Iterator[str]:
+    yield from (line.rstrip("\n") for line in sys.stdin)
+
+
+class Repl:
+    """Dispatches commands and questions; output goes to a rich console."""
+
+    def __init__(self, retriever: Retriever, console: Console, k: int) -> None:
+        self.retriever = retriever
+        self.console = console
+        self.k = k
+
+    def handle(self, line: str) -> bool:
+        """Handle one input line; False means quit."""
+        line = line.strip()
+        if not line:
+            return True
+        if line.startswith("/"):
+            return self.command(line)
+        self.console.print(render_answer(self.retriever.ask(line, k=self.k)))
+        self.console.print()
+        return True
+
+    def command(self, line: str) -> bool:
+        name, _, arg = line.partition(" ")
+        if name in ("/quit", "/exit", "/q"):
+            return False
+        if name == "/help":
+            self.console.print(HELP)
+        elif name == "/sources":
+            r = self.retriever
+            self.console.print(corpus_report(r.documents, r.chunks, r.skipped))
+        elif name == "/k" and arg.strip().isdigit() and 1 <= int(arg) <= 20:
+            self.k = int(arg)
+            self.console.print(f"每次显示 {self.k} 条结果。")
+        elif name == "/k":
+            self.console.print("用法：/k N（N 为 1–20）")
+        else:
+            self.console.print(f"未知命令 {name}。{HELP}")
+        return True
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console(highlight=False, soft_wrap=True)
+    retriever = retriever_from_args(args)
+    tty = sys.stdin.isatty() and sys.stdout.isatty()
+    repl = Repl(retriever, console, max(args.k, 1))
+    if tty:
+        console.print(
+            f"讲话问答 — {len(retriever.documents)} 篇讲话，{len(retriever.chunks)} 个段落。/help 查看帮助。"
+        )
+    for line in interactive_lines() if tty else piped_lines():
+        if not repl.handle(line):
+            break
+    return 0

@@ -1,0 +1,49 @@
+"""Options shared by every subcommand that needs a retriever, and building it from them."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from retrieval.errors import ConfigError
+from retrieval.retriever import Retriever
+from retrieval.settings import RetrieverSettings
+
+DEFAULT_CORPUS = "corpus"
+
+
+def add_retriever_options(parser: argparse.ArgumentParser) -> None:
+    """--corpus, --cache-dir, --no-cache, --backend, --config NAME=VALUE."""
+    parser.add_argument(
+        "--corpus", default=DEFAULT_CORPUS, metavar="DIR", help="folder of speeches (default: corpus)"
+    )
+    parser.add_argument("--cache-dir", metavar="DIR", help="index cache folder (default: the user cache dir)")
+    parser.add_argument("--no-cache", action="store_true", help="build the index in memory, ignore the cache")
+    parser.add_argument(
+        "--backend", metavar="NAME", help="BM25 backend: sparse (default) or rank-bm25 (reference)"
+    )
+    parser.add_argument(
+        "--config", action="append", default=[], metavar="NAME=VALUE", help="override a retriever setting"
+    )
+
+
+def settings_from_args(args: argparse.Namespace) -> RetrieverSettings:
+    overrides: dict[str, str] = {}
+    for item in args.config:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise ConfigError(f"--config expects NAME=VALUE, got {item!r}")
+        overrides[name.strip()] = value.strip()
+    if args.backend:
+        overrides["backend"] = args.backend
+    return RetrieverSettings().with_overrides(overrides)
+
+
+def retriever_from_args(args: argparse.Namespace) -> Retriever:
+    """The retriever the options describe (index loaded from cache when possible)."""
+    return Retriever.from_corpus(
+        Path(args.corpus),
+        settings_from_args(args),
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+    )

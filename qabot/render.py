@@ -1,0 +1,68 @@
+"""Render an `Answer` for the terminal (rich) and for JSON; escaping happens here, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from retrieval.types import Answer, Hit
+
+
+def hit_to_json(hit: Hit) -> dict[str, Any]:
+    """The `ask --json` hit object (contract fields first, extras after)."""
+    chunk = hit.chunk
+    return {
+        "rank": hit.rank,
+        "doc_id": chunk.doc_id,
+        "title": chunk.title,
+        "section": chunk.section_label,
+        "chunk_id": chunk.chunk_id,
+        "score": hit.score,
+        "text": chunk.text,
+        "excerpt": hit.excerpt,
+        "paragraph": chunk.paragraph,
+        "citation": hit.citation,
+        "highlights": [list(span) for span in hit.highlights],
+        "warnings": list(hit.warnings),
+    }
+
+
+def answer_to_json(answer: Answer) -> dict[str, Any]:
+    """The `ask --json` object for one question."""
+    return {
+        "question": answer.question,
+        "answered": answer.answered,
+        "hits": [hit_to_json(h) for h in answer.hits],
+        "script": answer.script,
+        "message": answer.message,
+        "terms": list(answer.terms),
+    }
+
+
+def highlighted(text: str, spans: tuple[tuple[int, int], ...]) -> Text:
+    out = Text(text)
+    for start, end in spans:
+        out.stylize("bold yellow", start, end)
+    return out
+
+
+def render_hit(hit: Hit) -> RenderableType:
+    """Excerpt with highlighted terms, citation line, warnings."""
+    parts: list[RenderableType] = [highlighted(hit.excerpt, hit.highlights)]
+    parts.append(Text(f"  —— {hit.citation}", style="cyan"))
+    parts.extend(Text(f"  ⚠ {w}", style="magenta") for w in hit.warnings)
+    return Group(*parts)
+
+
+def render_answer(answer: Answer) -> RenderableType:
+    """Answered: every hit numbered with its citation. Abstained: only the message, no citation."""
+    parts: list[RenderableType] = []
+    if answer.message:
+        parts.append(Text(answer.message, style="bold" if not answer.answered else "italic"))
+    if answer.answered:
+        for hit in answer.hits:
+            parts.append(Text(f"[{hit.rank}]", style="green"))
+            parts.append(render_hit(hit))
+    return Group(*parts)

@@ -1,0 +1,44 @@
+"""The corpus report shown by `qabot check` and the REPL's /sources: one short block per document."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from rich.console import Group
+from rich.text import Text
+
+from retrieval.types import Chunk, Document
+
+
+def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
+    """Title line, then how the file was read and what normalization removed or repaired."""
+    report = doc.report
+    out = Text()
+    out.append(f"{doc.doc_id}  ", style="bold")
+    out.append(f"《{doc.title}》\n", style="cyan")
+    status = " · truncated by the site" if report.truncated else ""
+    out.append(f"  {doc.path} · {doc.encoding} · {chunks} chunks{status}\n")
+    boilerplate = ", ".join(report.boilerplate_removed) or "none"
+    out.append(f"  removed: pinyin ruby ×{report.pinyin_removed}; boilerplate: {boilerplate}\n")
+    out.append(
+        f"  mojibake: {report.mojibake_repaired} repaired, {report.mojibake_cut} cut · "
+        f"redactions: {report.redactions} spans in {redacted_chunks} chunks"
+    )
+    return out
+
+
+def corpus_report(
+    documents: Sequence[Document], chunks: Sequence[Chunk], skipped: Sequence[tuple[str, str]]
+) -> Group:
+    """Every document's block, then the skipped files with reasons."""
+    per_doc = Counter(c.doc_id for c in chunks)
+    redacted = Counter(c.doc_id for c in chunks if c.redacted)
+    parts: list[Text] = [Text(f"{len(documents)} documents, {len(chunks)} chunks\n", style="bold")]
+    parts.extend(document_block(d, per_doc[d.doc_id], redacted[d.doc_id]) for d in documents)
+    if skipped:
+        parts.append(Text(f"\n{len(skipped)} files skipped:", style="bold yellow"))
+        parts.extend(Text(f"  {path}: {reason}") for path, reason in skipped)
+    else:
+        parts.append(Text("\nNo files skipped."))
+    return Group(*parts)

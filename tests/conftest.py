@@ -1,0 +1,31 @@
+"""Shared fixtures: the real bundled corpus, and one retriever built from it per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.retriever import Retriever
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def retriever() -> Retriever:
+    """The default retriever over the bundled corpus, built in memory (no cache side effects)."""
+    return Retriever.from_corpus(CORPUS, use_cache=False)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the user cache/state dirs at a temp folder so tests never touch the real home."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
