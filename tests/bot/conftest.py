@@ -1,4 +1,4 @@
-"""Shared fixtures: one real index over the real corpus per session, and an Application on a fake API."""
+"""An Application on an in-memory Bot API, using the session retriever from tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -19,11 +19,6 @@ from tests.bot.updates import numbered
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 TOKEN = "123456789:AAHfakeTokenForTests_0123456789abcdef"
-
-
-@pytest.fixture(scope="session")
-def retriever() -> Retriever:
-    return Retriever.from_corpus(CORPUS, use_cache=False)
 
 
 def make_settings(**overrides: Any) -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.callback_data import decode
 from bot.render import answer_keyboard, answer_page, highlight_html, off_topic_html, term_spans
+from retrieval.normalize import to_script
 from retrieval.types import Answer, Chunk, Hit
 from tests.bot.telegram_rules import parse_html
 
@@ -101,7 +102,8 @@ def test_off_topic_has_message_and_suggestions_but_no_citation() -> None:
     )
     page = off_topic_html(abstained, ["大气污染防治"])
     visible = parse_html(page)
-    assert "沒有找到<內容>" in visible and "大氣污染防治" in visible and "最接近的主題" in visible
+    assert "沒有找到<內容>" in visible and to_script("大气污染防治", "traditional") in visible
+    assert "最接近的主題" in visible
     assert "¶" not in visible
 
 
