@@ -19,9 +19,14 @@ LAUNCHER = (
 
 
 def start_bot(
-    server: FakeBotServer, workdir: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+    server: FakeBotServer,
+    workdir: Path,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    ready_method: str = "getUpdates",
 ) -> subprocess.Popen[bytes]:
-    """`qabot serve` in `workdir` (no stray .env), stderr to workdir/bot.log; returns once polling."""
+    """`qabot serve` in `workdir` (no stray .env), output to workdir/bot.log; returns once it calls
+    `ready_method` (getUpdates when polling, setWebhook in webhook mode)."""
     environment = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
@@ -40,7 +45,7 @@ def start_bot(
             stderr=subprocess.STDOUT,
         )
     try:
-        server.wait_for(lambda c: c.method == "getUpdates", timeout=60)
+        server.wait_for(lambda c: c.method == ready_method, timeout=60)
     except AssertionError:
         process.kill()
         raise AssertionError((workdir / "bot.log").read_text(errors="replace")) from None
