@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -45,10 +47,12 @@ def build_application(
     settings: Settings,
     retriever: Retriever,
     *,
+    load: Callable[[], Retriever] | None = None,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
 ) -> BotApplication:
-    """The configured Application; `request` replaces HTTP (tests pass a recording one)."""
+    """The configured Application. `load` builds a fresh retriever for /reload (default: the corpus folder
+    with the current retriever's settings); `request` replaces HTTP (tests pass a recording one)."""
     builder = (
         Application.builder()
         .token(settings.token)
@@ -70,6 +74,7 @@ def build_application(
         BotState(
             settings=settings,
             retriever=retriever,
+            load=load or partial(Retriever.from_corpus, settings.corpus_dir, retriever.settings),
             rate_limit=QuestionRateLimit(settings.rate_limit_per_minute),
         ),
     )

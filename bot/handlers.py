@@ -19,7 +19,6 @@ from bot.listings import help_html, reload_report_html, sources_html, start_html
 from bot.state import bot_state
 from bot.texts import script_for_language, text
 from retrieval.errors import QabotError
-from retrieval.retriever import Retriever
 from retrieval.types import Script
 
 logger = logging.getLogger(__name__)
@@ -116,7 +115,7 @@ async def reload_corpus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await message.reply_text(text("reloading", script))
         old = state.retriever
         try:
-            new = await asyncio.to_thread(Retriever.from_corpus, state.settings.corpus_dir, old.settings)
+            new = await asyncio.to_thread(state.load)
         except QabotError as exc:
             logger.warning("reload failed: %s", exc)
             await message.reply_text(text("reload_failed", script, reason=str(exc)))

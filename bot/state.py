@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ class BotState:
     settings: Settings
     rate_limit: QuestionRateLimit
     retriever: Retriever  # replaced whole by /reload; handlers read it once per question
+    load: Callable[[], Retriever]  # builds a fresh retriever from the corpus folder, for /reload
     answers: AnswerStore = field(default_factory=AnswerStore)
     refused_users: set[int] = field(default_factory=set)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)

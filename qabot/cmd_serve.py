@@ -14,17 +14,17 @@ from telegram import Update
 from bot.app import build_application
 from bot.logs import configure_logging
 from bot.settings import Settings
+from qabot.options import add_retriever_options, settings_from_args
 from retrieval.errors import ConfigError
 from retrieval.retriever import Retriever
-from retrieval.settings import RetrieverSettings
 
 logger = logging.getLogger("qabot.serve")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("serve", help="run the Telegram bot (settings from the environment / .env)")
-    parser.add_argument("--corpus", type=Path, help="corpus folder (default: CORPUS_DIR or ./corpus)")
-    parser.add_argument("--backend", help="BM25 backend, e.g. sparse or rank-bm25")
+    add_retriever_options(parser)
+    parser.set_defaults(corpus=None)  # unset means CORPUS_DIR from the environment, then ./corpus
     parser.add_argument("--webhook", metavar="URL", help="public HTTPS URL Telegram should post updates to")
     parser.add_argument("--port", type=int, default=8443, help="local port for --webhook (default 8443)")
     parser.add_argument("--listen", default="0.0.0.0", help="local address for --webhook (default 0.0.0.0)")
@@ -34,14 +34,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.corpus is not None:
-        settings = replace(settings, corpus_dir=args.corpus)
+        settings = replace(settings, corpus_dir=Path(args.corpus))
     if args.webhook and urlparse(args.webhook).scheme != "https":
         raise ConfigError("--webhook must be an https:// URL (Telegram only posts to HTTPS)")
     configure_logging(settings.log_level, settings.token)
-    retriever_settings = RetrieverSettings()
-    if args.backend:
-        retriever_settings = retriever_settings.with_overrides({"backend": args.backend})
-    retriever = Retriever.from_corpus(settings.corpus_dir, settings=retriever_settings)
+    retriever_settings = settings_from_args(args)
+
+    def load() -> Retriever:  # also what /reload calls, so a reload honours --cache-dir and --config
+        return Retriever.from_corpus(
+            settings.corpus_dir, retriever_settings, cache_dir=args.cache_dir, use_cache=not args.no_cache
+        )
+
+    retriever = load()
     logger.info(
         "loaded %d documents, %d chunks from %s (%d files skipped)",
         len(retriever.documents),
@@ -49,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         settings.corpus_dir,
         len(retriever.skipped),
     )
-    application = build_application(settings, retriever)
+    application = build_application(settings, retriever, load=load)
     stop_signals = (signal.SIGINT, signal.SIGTERM)
     if args.webhook:
         application.run_webhook(
