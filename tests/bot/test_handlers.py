@@ -109,3 +109,29 @@ async def test_rate_limit_asks_user_to_slow_down(harness_factory: object) -> Non
         await harness.send(message(USER, "秸秆焚烧怎么管？"))
     replies = [visible(r) for r in harness.sent()]
     assert len(replies) == 3 and "秒后再试" in replies[2] and "¶" in replies[0]
+
+
+async def test_other_update_types_are_ignored_quietly(harness: BotHarness) -> None:
+    channel_post = {
+        "message_id": 9,
+        "date": 0,
+        "chat": {"id": -1009, "type": "channel", "title": "公告"},
+        "text": "秸秆焚烧怎么管？",
+    }
+    member = {
+        "chat": {"id": GROUP_ID, "type": "supergroup", "title": "群"},
+        "from": {"id": USER, "is_bot": False, "first_name": "u"},
+        "date": 0,
+        "old_chat_member": {"status": "left", "user": {"id": 1, "is_bot": True, "first_name": "b"}},
+        "new_chat_member": {"status": "member", "user": {"id": 1, "is_bot": True, "first_name": "b"}},
+    }
+    await harness.send({"channel_post": channel_post})
+    await harness.send({"my_chat_member": member})
+    await harness.send(
+        message(
+            USER,
+            extra={"photo": [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}]},
+            chat_id=GROUP_ID,
+        )
+    )
+    assert [c.method for c in harness.api.calls if c.method != "getMe"] == []
