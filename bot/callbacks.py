@@ -38,7 +38,6 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if (button.view, button.page) == (shown.view, shown.page):
         await query.answer()  # already on screen: editing would fail with "message is not modified"
         return
-    state.answers.show(button.key, button.view, button.page)
     try:
         await query.edit_message_text(
             answer_page(shown.answer, button.view, button.page),
@@ -49,4 +48,5 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         # Two quick presses can race past the check above; the content is then already right.
         if "message is not modified" not in str(exc).lower():
             raise
+    state.answers.show(button.key, button.view, button.page)
     await query.answer()

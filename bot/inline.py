@@ -27,8 +27,12 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not question:
         await query.answer([], cache_time=0, is_personal=True)
         return
-    answer = await asyncio.to_thread(bot_state(context).retriever.ask, question, INLINE_RESULTS)
-    await query.answer(inline_results(answer), cache_time=CACHE_SECONDS)
+    state = bot_state(context)
+    answer = await asyncio.to_thread(state.retriever.ask, question, INLINE_RESULTS)
+    # Telegram caches inline results per query for everyone unless they are personal; with an allowlist
+    # that shared cache would hand corpus content to strangers typing the same query.
+    personal = bool(state.settings.allowed_user_ids)
+    await query.answer(inline_results(answer), cache_time=CACHE_SECONDS, is_personal=personal)
 
 
 def inline_results(answer: Answer) -> list[InlineQueryResultArticle]:

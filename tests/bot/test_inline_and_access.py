@@ -42,6 +42,9 @@ async def test_allowlist_refuses_strangers_once_and_shows_no_content(harness_fac
     [refusal] = harness.sent()
     assert "仅限" in rules.message_text(refusal)
     assert harness.api.successful("answerInlineQuery")[0]["results"] == []
+    await harness.send(inline(USER, "秸秆焚烧"))
+    allowed_results = harness.api.successful("answerInlineQuery")[-1]
+    assert allowed_results["results"] and allowed_results["is_personal"] is True  # not shared via the cache
     assert not harness.api.successful("answerCallbackQuery")  # already refused once: silence
     await harness.send(message(USER, "秸秆焚烧怎么管？"))
     assert "¶" in rules.message_text(harness.sent()[-1])
