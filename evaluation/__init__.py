@@ -1,0 +1,1 @@
+"""Evaluation and benchmarking of the retriever (not part of the library)."""
