@@ -11,11 +11,8 @@ from tests.bot.fakebot import FakeBotServer
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 TOKEN = "123456789:AAHfakeTokenForTests_0123456789abcdef"
-# The real CLI entry point with only `serve` registered, so this runs even where sibling commands are absent.
-LAUNCHER = (
-    "import sys, qabot.cli as cli; cli.COMMAND_MODULES = ('qabot.cmd_serve',); "
-    "sys.exit(cli.main(sys.argv[1:]))"
-)
+# Exactly what the `qabot` console script runs, with this interpreter.
+COMMAND = (sys.executable, "-m", "qabot.cli", "serve")
 
 
 def start_bot(
@@ -38,7 +35,7 @@ def start_bot(
     }
     with (workdir / "bot.log").open("wb") as log:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
-            [sys.executable, "-c", LAUNCHER, "serve", *args],
+            [*COMMAND, *args],
             cwd=workdir,
             env=environment,
             stdout=log,

@@ -6,7 +6,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from tests.bot import telegram_rules as rules
 from tests.bot import updates
 from tests.bot.fake_api import Call
 from tests.bot.fakebot import FakeBotServer, replies_to
-from tests.bot.serve_process import LAUNCHER, TOKEN, start_bot, stop_bot
+from tests.bot.serve_process import COMMAND, TOKEN, start_bot, stop_bot
 
 ALLOWED = range(1001, 1020)
 STRANGER = 666
@@ -146,7 +145,7 @@ def test_sigterm_finishes_in_flight_answer_and_exits_zero(
 def test_missing_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     result = subprocess.run(
-        [sys.executable, "-c", LAUNCHER, "serve"],
+        list(COMMAND),
         cwd=tmp_path,
         env=env,
         capture_output=True,
