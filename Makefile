@@ -39,6 +39,9 @@ test: lint typecheck pytest
 bench: install
 	$(BIN)/qabot bench
 
+bench-bot: install-dev
+	$(BIN)/python -m evaluation.bench_bot
+
 eval: install
 	$(BIN)/qabot eval --corpus $(CORPUS)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -16,6 +17,8 @@ COMMAND_MODULES = (
     "qabot.cmd_repl",
     "qabot.cmd_chunks",
     "qabot.cmd_check",
+    "qabot.cmd_serve",
+    "qabot.cmd_bench",
 )
 
 
@@ -49,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`qabot ask --json … | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return result
 
 

@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
                 "end": chunk.end,
                 "truncated": chunk.truncated,
                 "redacted": chunk.redacted,
+                "damaged": chunk.damaged,
             }
             print(json.dumps(record, ensure_ascii=False))
         else:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import pickle
-import tempfile
 from functools import cache
 from pathlib import Path
 
 import platformdirs
 
+from retrieval.atomic import atomic_pickle
 from retrieval.errors import CacheError
 from retrieval.index import Index
 from retrieval.ingest import corpus_files
@@ -71,20 +70,17 @@ def load_index(path: Path, key: str) -> Index | None:
 
 
 def save_index(path: Path, key: str, index: Index) -> None:
-    """Write via a temporary file and rename, so concurrent builders never leave a torn file."""
+    """Write atomically, so concurrent builders never leave a torn file; then prune old indexes."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((key, index), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        prune_old_indexes(path.parent)
+        atomic_pickle(path, (key, index))
     except OSError as exc:
         raise CacheError(f"cannot write index cache in {path.parent}: {exc.strerror or exc}") from exc
+    prune_old_indexes(path.parent)
+
+
+def token_cache_path(cache_dir: Path) -> Path:
+    """One token cache per library version; it is keyed inside by tokenizer settings and text."""
+    return cache_dir / f"tokens-{pipeline_fingerprint()[:16]}.pkl"
 
 
 def prune_old_indexes(cache_dir: Path) -> None:

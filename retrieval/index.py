@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from retrieval.backends import Backend, make_backend
 from retrieval.normalize import fold_for_matching
 from retrieval.settings import RetrieverSettings
-from retrieval.tokenize import Tokenizer
+from retrieval.tokencache import TokenCache
 from retrieval.types import Chunk, Document
 
 
@@ -42,9 +42,24 @@ class Index:
         chunks: Sequence[Chunk],
         settings: RetrieverSettings,
         skipped: Sequence[tuple[str, str]] = (),
+        token_cache: TokenCache | None = None,
     ) -> Index:
-        tokenizer = Tokenizer(settings)
-        tokens = [tokenizer.tokenize(index_text(c, settings)) for c in chunks]
+        """Tokenize every chunk (reusing cached tokens by content hash) and build the BM25 backend."""
+        texts = [index_text(c, settings) for c in chunks]
+        cache = token_cache if token_cache is not None else TokenCache()
+        tokens = cache.tokenize(texts, settings)
+        return cls.from_tokens(documents, chunks, tokens, settings, skipped)
+
+    @classmethod
+    def from_tokens(
+        cls,
+        documents: Sequence[Document],
+        chunks: Sequence[Chunk],
+        tokens: Sequence[Sequence[str]],
+        settings: RetrieverSettings,
+        skipped: Sequence[tuple[str, str]] = (),
+    ) -> Index:
+        """An index over chunks already tokenized (`tokens[i]` for `chunks[i]`); benchmarks compose these."""
         backend = make_backend(
             settings.backend, variant=settings.variant, k1=settings.k1, b=settings.b, epsilon=settings.epsilon
         )

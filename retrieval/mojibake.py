@@ -3,85 +3,52 @@
 The source pages were GBK. When one byte is lost, every following byte pairs up with the wrong partner
 (`；鶎迎h` = A3BB F98C D3AD 68 instead of A1A3 BBF9 8CD3 AD68 = `。基層環`) until an ASCII byte
 resynchronises the decoder. We find runs that contain suspicious characters, re-encode them as GBK and
-search (Viterbi) for the cheapest re-decoding that may drop or re-pair bytes, where "cheap" means common
-characters according to jieba's dictionary. Fragments that cannot be repaired (`?jī)`) are cut.
+search (Viterbi) for the cheapest re-decoding that may drop bytes, re-pair them, or re-create a lost lead
+byte: the character that makes a dictionary word with its neighbour (環 + B1A3 = 環保) or else punctuation
+(A1A3 = 。). "Cheap" means common characters according to jieba's dictionary. Leftovers no realignment
+explains (`时］`) and orphaned fragments (`?jī)`) are cut.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
-from collections import Counter
+from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Final
 
-import opencc
-
+from retrieval.edits import Edit, Span, delete, map_spans, sub
+from retrieval.lexicon import COMMON_PUNCT, char_cost, converter
 from retrieval.patterns import CJK_CLASS, CJK_RE, PINYIN_LETTERS
+from retrieval.residue import changed_regions, diff_edits, residue_cuts, word_with
 
 # Full-width punctuation that NFKC folded to ASCII; restored before re-encoding (it took part in pairing).
 _UNFOLD: Final = {";": "；", "!": "！", ",": "，", ":": "："}
+_REFOLD: Final = {v: k for k, v in _UNFOLD.items()}
 # A run: non-ASCII characters, foldable punctuation, and single ASCII bytes usable as GBK trail bytes.
 _RUN: Final = re.compile(r"(?:[^\x00-\x7f]|[;!,:]|(?<![A-Za-z@])[@-Z^_a-z](?![A-Za-z@]))+")
 # Orphaned fragments left where the decoder gave up: `?`, `?cè)`, `?jī)?yōu)`, `?h` next to CJK.
 _ORPHAN: Final = re.compile(
     rf"(?<=[{CJK_CLASS})])(?:\?(?:[{PINYIN_LETTERS}]{{1,7}}\)|[A-Za-z@](?=[{CJK_CLASS}])))+"
 )
-_COMMON_PUNCT: Final = frozenset("。，、：；！？“”‘’《》（）…—")
-_UNKNOWN_COST: Final = 24.0  # -log p for characters absent from the dictionary
+# Pinyin ruby at the end of the text before a run: skipped to find the run's real left neighbour.
+_RUBY: Final = rf"(?:\([{PINYIN_LETTERS} ']{{1,30}}\))+"
+_TRAILING_RUBY: Final = re.compile(_RUBY + r"\Z")
+_LEADING_RUBY: Final = re.compile(r"\A" + _RUBY)
 _RARE_COST: Final = 15.5  # characters costlier than this make a run suspicious
-_SIMPLIFIED_PENALTY: Final = 8.0  # simplified-only character inside a traditional document
 _ASCII_COST: Final = 14.0  # a lone ASCII byte glued between CJK characters
 _SKIP_COST: Final = 16.0  # dropping one byte (the partner of a lost byte)
-_INSERT_COST: Final = 3.0  # re-creating a lost punctuation lead byte
+_INSERT_COST: Final = 3.0  # re-creating a lost lead byte
+_WORD_BONUS: Final = 5.0  # the re-created character forms a dictionary word with a neighbour
 _MARGIN: Final = 6.0  # a re-decoding must beat the original by this much to be accepted
 
 
-@lru_cache(maxsize=4)
-def converter(config: str) -> opencc.OpenCC:
-    """Cached OpenCC converter ("t2s", "s2t"); building one costs milliseconds."""
-    return opencc.OpenCC(config)
-
-
-@cache
-def jieba_words() -> dict[str, int]:
-    """jieba's word dictionary (simplified script) as word -> frequency; read once, lazily."""
-    import jieba  # deferred: importing jieba is slow and only the dictionary file is needed
-
-    words: dict[str, int] = {}
-    with (Path(jieba.__file__).parent / "dict.txt").open(encoding="utf-8") as fh:
-        for line in fh:
-            word, freq, *_ = line.split(" ")
-            words[word] = int(freq)
-    return words
-
-
-@cache
-def _char_counts() -> tuple[Counter[str], float]:
-    """Character frequencies summed over the words that contain them."""
-    counts: Counter[str] = Counter()
-    for word, freq in jieba_words().items():
-        for ch in word:
-            counts[ch] += freq
-    return counts, float(sum(counts.values()))
-
-
-@lru_cache(maxsize=65536)
-def char_cost(ch: str, traditional: bool = False) -> float:
-    """-log probability of a character; punctuation is cheap, unknown symbols expensive."""
-    if ch in _COMMON_PUNCT:
-        return 6.0
-    if not CJK_RE.match(ch):
-        return 7.0 if ch.isascii() and ch.isalnum() else _UNKNOWN_COST
-    counts, total = _char_counts()
-    simp = converter("t2s").convert(ch)
-    n = counts.get(simp, 0)
-    cost = -math.log(n / total) if n else _UNKNOWN_COST
-    if traditional and simp == ch and converter("s2tw").convert(ch) != ch:
-        cost += _SIMPLIFIED_PENALTY
-    return cost
+@dataclass(frozen=True)
+class MojibakeRepair:
+    text: str
+    spans: tuple[Span, ...]  # repaired spans, and (p, p) where damaged text was cut, in `text`
+    repaired: int
+    cut: int
 
 
 def _suspicious(ch: str, traditional: bool) -> bool:
@@ -97,86 +64,134 @@ def _encode(run: str) -> bytes | None:
         return None
 
 
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("gbk")
+    except UnicodeDecodeError:
+        return ""
+
+
+@cache
+def _leads_for(trail: int) -> tuple[tuple[int, str], ...]:
+    """Every GBK character that has `trail` as its second byte, with its lead byte."""
+    pairs = ((lead, _decode(bytes((lead, trail)))) for lead in range(0x81, 0xFF))
+    return tuple((lead, ch) for lead, ch in pairs if len(ch) == 1)
+
+
+@lru_cache(maxsize=65536)
+def _lost_lead(prev: str, trail: int, traditional: bool) -> tuple[str, float] | None:
+    """The character whose lead byte was lost before `trail`: one that makes a word with the intact
+    character before it (環 + B1A3 -> 環保), else punctuation (A1A3 -> 。); with its cost."""
+    best: tuple[int, str] | None = None
+    for _lead, ch in _leads_for(trail):
+        freq = word_with(prev, ch)
+        if freq and (best is None or freq > best[0]):
+            best = (freq, ch)
+    if best is not None:
+        return best[1], _INSERT_COST + char_cost(best[1], traditional) - _WORD_BONUS
+    punct = _decode(bytes((0xA1, trail)))
+    return (punct, char_cost(punct) + _INSERT_COST) if punct in COMMON_PUNCT else None
+
+
 def _run_cost(run: str, traditional: bool) -> float:
     return sum(_ASCII_COST if c.isascii() and c.isalpha() else char_cost(c, traditional) for c in run)
 
 
-def _redecode(data: bytes, traditional: bool) -> tuple[float, str]:
-    """Viterbi over byte positions: pair two bytes, keep an ASCII byte, or drop a byte."""
+def _redecode(data: bytes, traditional: bool, before: str) -> tuple[float, str]:
+    """Viterbi over byte positions: pair two bytes, keep an ASCII byte, drop a byte or re-create a lead.
+
+    At most one lead byte is re-created per run (state `made`): two would let any clean text be re-paired.
+    """
     n = len(data)
-    best: list[tuple[float, str]] = [(math.inf, "")] * (n + 1)
-    best[0] = (0.0, "")
+    best: list[list[tuple[float, str]]] = [[(math.inf, "")] * (n + 1) for _ in range(2)]
+    best[0][0] = (0.0, "")
     for i in range(n):
-        cost, text = best[i]
-        if cost == math.inf:
-            continue
-        steps: list[tuple[int, float, str]] = [(i + 1, _SKIP_COST, "")]
-        if data[i] < 0x80:
-            ch = chr(data[i])
-            steps.append((i + 1, _ASCII_COST if ch.isalpha() or ch == "@" else 6.0, ch))
-        elif i + 1 < n:
-            try:
-                ch = data[i : i + 2].decode("gbk")
-                steps.append((i + 2, char_cost(ch, traditional), ch))
-            except UnicodeDecodeError:
-                pass
-        if data[i] >= 0xA1:  # the lost byte may have been a punctuation lead byte: A1A3 = 。
-            try:
-                ch = (b"\xa1" + data[i : i + 1]).decode("gbk")
-                if ch in _COMMON_PUNCT:
-                    steps.append((i + 1, char_cost(ch) + _INSERT_COST, ch))
-            except UnicodeDecodeError:
-                pass
-        for j, step_cost, piece in steps:
-            if cost + step_cost < best[j][0]:
-                best[j] = (cost + step_cost, text + piece)
-    return best[n]
+        for made in (0, 1):
+            cost, text = best[made][i]
+            if cost == math.inf:
+                continue
+            steps: list[tuple[int, int, float, str]] = [(i + 1, made, _SKIP_COST, "")]
+            if data[i] < 0x80:
+                ch = chr(data[i])
+                steps.append((i + 1, made, _ASCII_COST if ch.isalpha() or ch == "@" else 6.0, ch))
+            elif i + 1 < n and (ch := _decode(data[i : i + 2])):
+                steps.append((i + 2, made, char_cost(ch, traditional), ch))
+            if data[i] >= 0xA1 and not made:
+                lost = _lost_lead((text or before)[-1:], data[i], traditional)
+                if lost:
+                    steps.append((i + 1, 1, lost[1], lost[0]))
+            for j, state, step_cost, piece in steps:
+                if cost + step_cost < best[state][j][0]:
+                    best[state][j] = (cost + step_cost, text + piece)
+    return min(best[0][n], best[1][n])
 
 
-def _fold(text: str) -> str:
-    return "".join({v: k for k, v in _UNFOLD.items()}.get(c, c) for c in text)
-
-
-def _repair_run(run: str, traditional: bool) -> tuple[str, int, int]:
+def _repair_run(run: str, traditional: bool, before: str, after: str) -> MojibakeRepair | None:
     data = _encode(run)
     if data is None:
-        return run, 0, 0
-    cost, fixed = _redecode(data, traditional)
-    fixed = _fold(fixed)
+        return None
+    cost, fixed = _redecode(data, traditional, before)
+    fixed = "".join(_REFOLD.get(c, c) for c in fixed)
     if fixed == run or cost > _run_cost(run, traditional) - _MARGIN:
-        return run, 0, 0
-    # A second lost byte inside the run leaves leftovers no realignment explains: cut them.
-    leftovers = {c for c in fixed if not c.isascii() and c not in _COMMON_PUNCT and char_cost(c) > _RARE_COST}
-    fixed = "".join(c for c in fixed if c not in leftovers)
-    repaired = cut = 0
-    for op in difflib.SequenceMatcher(None, run, fixed, autojunk=False).get_opcodes():
-        tag = op[0]
-        if tag in ("replace", "insert"):
-            repaired += 1
-        elif tag == "delete":
-            cut += 1
-    return fixed, repaired, cut
+        return None
+    regions = changed_regions(run, fixed)
+    pieces = residue_cuts(fixed, regions, before, after, traditional)
+    text, edits = delete(fixed, pieces)
+    mapped = map_spans(regions, edits)
+    repaired = [s for s in mapped if s[1] > s[0]]
+    # A region the cuts emptied is already marked by its cut; one that was empty all along is a cut itself.
+    emptied = [m for m, r in zip(mapped, regions, strict=True) if r[0] == r[1]]
+    cuts = map_spans([(s, s) for s, _ in pieces], edits) + emptied
+    return MojibakeRepair(text, tuple(sorted(repaired + cuts)), len(repaired), len(cuts))
+
+
+def _left_neighbour(text: str) -> str:
+    return _TRAILING_RUBY.sub("", text[-40:])[-1:]
+
+
+def _right_neighbour(text: str) -> str:
+    return _LEADING_RUBY.sub("", text[:40])[:1]
+
+
+def _is_traditional(text: str) -> bool:
+    cjk = CJK_RE.findall(text[:5000])
+    simp = converter("t2s").convert("".join(cjk))
+    return bool(cjk) and sum(a != b for a, b in zip(cjk, simp, strict=True)) >= 0.05 * len(cjk)
+
+
+def repair_mojibake_spans(text: str, traditional: bool | None = None) -> MojibakeRepair:
+    """Repair or cut GBK byte-shift mojibake; spans mark every repaired or cut place in the result."""
+    if traditional is None:
+        traditional = _is_traditional(text)
+    text, orphan_edits = sub(_ORPHAN, "", text)
+    spans = map_spans([(s, s) for s, _, _ in orphan_edits], orphan_edits)
+    repaired, cut = 0, len(orphan_edits)
+    out: list[str] = []
+    run_spans: list[Span] = []
+    run_edits: list[Edit] = []
+    pos = length = 0
+    for m in _RUN.finditer(text):
+        if not any(_suspicious(c, traditional) for c in m.group()):
+            continue
+        before, after = _left_neighbour(text[: m.start()]), _right_neighbour(text[m.end() :])
+        fix = _repair_run(m.group(), traditional, before, after)
+        if fix is None:
+            continue
+        out.append(text[pos : m.start()])
+        length += m.start() - pos
+        run_spans.extend((length + s, length + e) for s, e in fix.spans)
+        run_edits.extend((m.start() + i1, m.start() + i2, n) for i1, i2, n in diff_edits(m.group(), fix.text))
+        out.append(fix.text)
+        length += len(fix.text)
+        pos = m.end()
+        repaired += fix.repaired
+        cut += fix.cut
+    out.append(text[pos:])
+    spans = sorted(map_spans(spans, run_edits) + run_spans)
+    return MojibakeRepair("".join(out), tuple(spans), repaired, cut)
 
 
 def repair_mojibake(text: str, traditional: bool | None = None) -> tuple[str, int, int]:
     """Repair or cut GBK byte-shift mojibake; returns (text, repaired spans, cut spans)."""
-    if traditional is None:
-        cjk = CJK_RE.findall(text[:5000])
-        simp = converter("t2s").convert("".join(cjk))
-        traditional = bool(cjk) and sum(a != b for a, b in zip(cjk, simp, strict=True)) >= 0.05 * len(cjk)
-    text, cut = _ORPHAN.subn("", text)
-    repaired = 0
-    out: list[str] = []
-    pos = 0
-    for m in _RUN.finditer(text):
-        run = m.group()
-        if not any(_suspicious(c, traditional) for c in run):
-            continue
-        fixed, r, c = _repair_run(run, traditional)
-        out.append(text[pos : m.start()])
-        out.append(fixed)
-        pos = m.end()
-        repaired += r
-        cut += c
-    out.append(text[pos:])
-    return "".join(out), repaired, cut
+    fix = repair_mojibake_spans(text, traditional)
+    return fix.text, fix.repaired, fix.cut

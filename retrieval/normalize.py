@@ -12,145 +12,87 @@ import unicodedata
 from functools import lru_cache
 
 from retrieval import patterns as P
-from retrieval.mojibake import converter, jieba_words, repair_mojibake
+from retrieval.edits import Edit, delete, map_spans, nfkc, sub
+from retrieval.layout import CUT, extract_header, paragraphs
+from retrieval.lexicon import converter, jieba_words
+from retrieval.mojibake import repair_mojibake_spans
 from retrieval.types import NormalizationReport, NormalizedText, Script
 
-_CUT = "\x00"  # sentinel left where the site elided text; turned into `cuts` offsets at the end
 _NEUTRAL_PINYIN = frozenset({"men", "de", "le", "zi", "me", "ne", "ma", "ba", "zhe"})
-# A space is a paragraph break when both neighbours are CJK, CJK punctuation or a cut sentinel.
-_BREAK_CHARS = f"{P.CJK_CLASS}{re.escape(''.join(P.CJK_PUNCT))}{_CUT}"
-_PARA_SPACE = re.compile(rf"(?<=[{_BREAK_CHARS}]) +(?=[{_BREAK_CHARS}])")
-_HEAD_LINES = 5  # site headers / date lines are only recognised this close to the top
+
+
+def _ruby_repl(m: re.Match[str]) -> str:
+    syl = m.group(1)
+    return "" if P.TONE_VOWELS & set(syl) or syl in _NEUTRAL_PINYIN else m.group()
 
 
 def strip_pinyin_ruby(text: str) -> tuple[str, int]:
     """Remove pinyin ruby such as 標(biāo) -> 標; Latin in parentheses without tone marks is kept."""
-
-    count = 0
-
-    def repl(m: re.Match[str]) -> str:
-        nonlocal count
-        syl = m.group(1)
-        if P.TONE_VOWELS & set(syl) or syl in _NEUTRAL_PINYIN:
-            count += 1
-            return ""
-        return m.group()
-
-    return P.PINYIN_RUBY.sub(repl, text), count
+    out, edits = sub(P.PINYIN_RUBY, _ruby_repl, text)
+    return out, len(edits)
 
 
-def _remove(text: str, marker: str) -> tuple[str, list[str], bool]:
+def _remove(text: str, marker: str) -> tuple[str, list[str], bool, list[list[Edit]]]:
     names: list[str] = []
-    text, n = P.ELISION.subn(marker, text)
-    if n:
+    steps: list[list[Edit]] = []
+    text, edits = sub(P.ELISION, marker, text)
+    steps.append(edits)
+    if edits:
         names.append("elision_notice")
     truncated = False
     m = P.TRUNCATION_NOTICE.search(text)
     if m:
-        text, truncated = text[: m.start()], True
+        text, edits = delete(text, [(m.start(), len(text))])
+        steps.append(edits)
+        truncated = True
         names.append("truncation_notice")
     for name, pattern in P.BOILERPLATE:
-        text, n = pattern.subn("", text)
-        if n:
+        text, edits = sub(pattern, "", text)
+        steps.append(edits)
+        if edits:
             names.append(name)
-    return text, names, truncated
+    return text, names, truncated, steps
 
 
 def remove_boilerplate(text: str) -> tuple[str, tuple[str, ...]]:
     """Remove site junk (notices, navigation, disclaimers); returns the text and the pattern names fired."""
-    out, names, _ = _remove(text, "")
+    out, names, _, _ = _remove(text, "")
     return out, tuple(names)
 
 
-def _clean_title(title: str) -> str:
-    title = P.SITE_NAME.sub("", strip_pinyin_ruby(title)[0])
-    return re.sub(r"\s+", " ", title).strip(" |>-")
-
-
-def _extract_header(text: str) -> tuple[str, str, list[str]]:
-    """Find the title and drop header lines (title label, breadcrumb, site name, date)."""
-    names: list[str] = []
-    title = ""
-    m = P.TITLE_LABEL.match(text)
-    if m:
-        title, text = _clean_title(m.group("title")), text[m.end() :]
-        names.append("title_label")
-    lines = text.split("\n")
-    for i, line in enumerate(lines[:_HEAD_LINES]):
-        crumb = P.BREADCRUMB.fullmatch(line)
-        if crumb:
-            parts = [p.strip() for p in crumb.group("trail").split(">") if p.strip()]
-            title = title or (_clean_title(parts[-1]) if parts else "")
-            lines[i], names = "", [*names, "breadcrumb"]
-        elif P.SITE_HEADER.fullmatch(line) or P.DATE_LINE.fullmatch(line):
-            lines[i] = ""
-            names.append("site_header" if P.SITE_HEADER.fullmatch(line) else "date_line")
-    body = [ln for ln in lines if ln.strip()]
-    if not title and len(body) > 1:
-        first = body[0].strip()
-        # A bare first line is a title only if it is short, CJK and unpunctuated at the end (not "同志们:").
-        if len(P.CJK_RE.findall(first)) >= 4 and len(first) <= P.MAX_TITLE_LEN and P.CJK_RE.match(first[-1]):
-            title = _clean_title(first)
-    text = "\n".join(body).strip()
-    if title and text.startswith(title):  # the title line repeated at the top of the body
-        text = text[len(title) :]
-    return title, text, names
-
-
-def _paragraphs(text: str) -> tuple[str, tuple[int, ...]]:
-    """Collapse whitespace, split paragraphs, and turn cut sentinels into offsets."""
-    text = re.sub(r"[ \t\u00a0\u3000]+", " ", text)
-    paras = [p.strip() for line in text.split("\n") for p in _PARA_SPACE.split(line.strip())]
-    out: list[str] = []
-    cuts: list[int] = []
-    pending = 0  # cuts seen in sentinel-only paragraphs: they land at the next paragraph's start
-    length = 0
-    for para in paras:
-        content = re.sub(r" *\x00 *", _CUT, para).strip()
-        if not content.replace(_CUT, ""):
-            pending += para.count(_CUT)
-            continue
-        length += 1 if out else 0  # the "\n" separator
-        cuts.extend([length] * pending)
-        pending = 0
-        for ch in content:
-            if ch == _CUT:
-                cuts.append(length)
-            else:
-                length += 1
-        out.append(content.replace(_CUT, ""))
-    text = "\n".join(out)
-    cuts.extend([len(text)] * pending)
-    return text, tuple(sorted(min(c, len(text)) for c in cuts))
-
-
 def normalize_document(raw: str) -> NormalizedText:
-    """Normalize one raw document: title, clean body text, elision offsets and a report."""
+    """Normalize one raw document: title, clean body text, elision offsets, damaged spans and a report."""
     text = unicodedata.normalize("NFKC", raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
     text = text.replace("\ufffd", "")
-    text, repaired, cut = repair_mojibake(text)
-    text = unicodedata.normalize("NFKC", text)
-    text, pinyin = strip_pinyin_ruby(text)
-    title, text, header_names = _extract_header(text)
-    text, names, truncated = _remove(text, _CUT)
-    text, cuts = _paragraphs(text)
+    repair = repair_mojibake_spans(text)
+    text, damaged = repair.text, list(repair.spans)
+    steps: list[list[Edit]] = []
+    text, edits = nfkc(text)
+    steps.append(edits)
+    text, ruby_edits = sub(P.PINYIN_RUBY, _ruby_repl, text)
+    steps.append(ruby_edits)
+    title, text, header_names, header_steps = extract_header(text)
+    text, names, truncated, remove_steps = _remove(text, CUT)
+    text, cuts, paragraph_steps = paragraphs(text)
+    for edits in [*steps, *header_steps, *remove_steps, *paragraph_steps]:
+        damaged = map_spans(damaged, edits)
     if text and text[-1] not in P.SENTENCE_END:
         truncated = True  # ends mid-sentence: the site cut the text off
     if truncated and (not cuts or cuts[-1] != len(text)):
         cuts = (*cuts, len(text))
     report = NormalizationReport(
-        pinyin_removed=pinyin,
+        pinyin_removed=len(ruby_edits),
         boilerplate_removed=tuple(header_names + names),
-        mojibake_repaired=repaired,
-        mojibake_cut=cut,
+        mojibake_repaired=repair.repaired,
+        mojibake_cut=repair.cut,
         redactions=len(find_redactions(text)),
         truncated=truncated,
     )
-    return NormalizedText(title=title, text=text, cuts=cuts, report=report)
+    return NormalizedText(title=title, text=text, cuts=cuts, report=report, damaged=tuple(sorted(damaged)))
 
 
 def _is_word(word: str) -> bool:
-    return converter("t2s").convert(word) in jieba_words()
+    return jieba_words().get(converter("t2s").convert(word), 0) > 0
 
 
 def find_redactions(text: str) -> list[tuple[int, int]]:

@@ -8,14 +8,22 @@ from pathlib import Path
 
 from retrieval import messages
 from retrieval.answer import build_answer
-from retrieval.cache import cache_path, corpus_fingerprint, default_cache_dir, load_index, save_index
+from retrieval.cache import (
+    cache_path,
+    corpus_fingerprint,
+    default_cache_dir,
+    load_index,
+    save_index,
+    token_cache_path,
+)
 from retrieval.chunk import chunk_document
 from retrieval.errors import CacheError
 from retrieval.fusion import make_fusion
-from retrieval.index import Index
+from retrieval.index import Index, index_text
 from retrieval.ingest import load_corpus
 from retrieval.normalize import detect_script, fold_for_matching, to_script
 from retrieval.settings import RetrieverSettings
+from retrieval.tokencache import TokenCache
 from retrieval.tokenize import Tokenizer
 from retrieval.types import Answer, Chunk, Document, NormalizationReport
 
@@ -67,7 +75,7 @@ class Retriever:
         path = cache_path(Path(cache_dir) if cache_dir else default_cache_dir(), key)
         index = load_index(path, key)
         if index is None:
-            index = build_index(corpus, settings)
+            index = build_index(corpus, settings, TokenCache(token_cache_path(path.parent)))
             try:
                 save_index(path, key, index)
             except CacheError as exc:  # a read-only cache dir costs speed, not answers
@@ -138,11 +146,17 @@ class Retriever:
         return self.fusion.top_k(fold_for_matching(question[:MAX_QUESTION_CHARS]), terms, k)
 
 
-def build_index(corpus_dir: Path, settings: RetrieverSettings) -> Index:
+def build_index(
+    corpus_dir: Path, settings: RetrieverSettings, token_cache: TokenCache | None = None
+) -> Index:
     """Ingest, normalize, chunk and index the corpus folder."""
     corpus = load_corpus(corpus_dir)
     chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_min, settings.chunk_max)]
     skipped = tuple((s.path, s.reason) for s in corpus.skipped)
     skipped += tuple((dup, f"same text as {kept}") for kept, dup in corpus.duplicates)
     log.info("indexed %d documents, %d chunks", len(corpus.documents), len(chunks))
-    return Index.build(corpus.documents, chunks, settings, skipped)
+    index = Index.build(corpus.documents, chunks, settings, skipped, token_cache)
+    if token_cache is not None:
+        token_cache.retain([index_text(c, settings) for c in chunks], settings)
+        token_cache.save()
+    return index

@@ -58,6 +58,12 @@ def _jieba(with_user_dict: bool) -> jieba.Tokenizer:
     return tokenizer
 
 
+def dictionary_frequencies() -> dict[str, int]:
+    """The initialized jieba dictionary with the domain words: word -> frequency (0 for prefixes)."""
+    freq: dict[str, int] = _jieba(True).FREQ
+    return freq
+
+
 def char_bigrams(text: str) -> list[str]:
     """Overlapping CJK character bigrams (single characters for isolated ones) plus Latin/digit runs."""
     tokens: list[str] = []

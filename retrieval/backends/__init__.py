@@ -1,45 +1,33 @@
-# Interim reference-only backend: the backends package with the fast default replaces it.
+"""BM25 scoring backends behind one interface; `make_backend` picks one by name."""
+
 from __future__ import annotations
 
-from typing import Any
+from retrieval.backends.base import DEFAULT_DELTA, Backend, Variant, select_top_k
+from retrieval.backends.reference import RankBM25Backend
+from retrieval.backends.sparse import SparseBackend
+from retrieval.errors import ConfigError
 
-import numpy as np
-from rank_bm25 import BM25Okapi
+__all__ = ["BACKEND_NAMES", "DEFAULT_BACKEND", "Backend", "Variant", "make_backend", "select_top_k"]
 
-BACKEND_NAMES = ("rank-bm25", "sparse")
-
-
-class _Ref:
-    name = "rank-bm25"
-
-    def __init__(self, k1: float, b: float, epsilon: float) -> None:
-        self.k1, self.b, self.epsilon = k1, b, epsilon
-
-    def build(self, corpus_tokens: Any) -> None:
-        self.bm = BM25Okapi([list(t) for t in corpus_tokens], k1=self.k1, b=self.b, epsilon=self.epsilon)
-        self.vocab = [set(t) for t in corpus_tokens]
-
-    def scores(self, q: Any) -> Any:
-        return np.asarray(self.bm.get_scores(list(q)))
-
-    def top_k(self, q: Any, k: int) -> list[tuple[int, float]]:
-        s = self.scores(q)
-        qs = set(q)
-        cand = [i for i, v in enumerate(self.vocab) if v & qs]
-        cand.sort(key=lambda i: (-s[i], i))
-        return [(i, float(s[i])) for i in cand[:k]]
+DEFAULT_BACKEND = SparseBackend.name
+_BACKENDS: dict[str, type[SparseBackend] | type[RankBM25Backend]] = {
+    SparseBackend.name: SparseBackend,
+    RankBM25Backend.name: RankBM25Backend,
+}
+BACKEND_NAMES: tuple[str, ...] = tuple(_BACKENDS)
+VARIANTS: tuple[Variant, ...] = ("okapi", "l", "plus")
 
 
 def make_backend(
-    name: str,
-    *,
-    variant: str = "okapi",
-    k1: float = 1.5,
-    b: float = 0.75,
-    epsilon: float = 0.25,
-    delta: float | None = None,
-) -> Any:
-    return _Ref(k1, b, epsilon)
-
-
-Backend = Any
+    name: str, *, variant: Variant, k1: float, b: float, epsilon: float, delta: float | None = None
+) -> Backend:
+    """A fresh, unbuilt backend; `delta` defaults to rank_bm25's (0.5 for BM25L, 1 for BM25+)."""
+    if name not in _BACKENDS:
+        raise ConfigError(f"unknown backend {name!r}; choose one of: {', '.join(BACKEND_NAMES)}")
+    if variant not in VARIANTS:
+        raise ConfigError(f"unknown BM25 variant {variant!r}; choose one of: {', '.join(VARIANTS)}")
+    if k1 <= 0 or not 0 <= b <= 1:  # k1 = 0 makes rank_bm25 divide 0 by 0 for absent terms
+        raise ConfigError(f"BM25 needs k1 > 0 and 0 <= b <= 1 (got k1={k1}, b={b})")
+    chosen_delta = DEFAULT_DELTA[variant] if delta is None else delta
+    backend: Backend = _BACKENDS[name](variant=variant, k1=k1, b=b, epsilon=epsilon, delta=chosen_delta)
+    return backend

@@ -140,3 +140,19 @@ def test_console_script_is_installed() -> None:
     assert proc.returncode == 0
     for command in ("ask", "repl", "chunks", "check"):
         assert command in proc.stdout
+
+
+def test_closed_pipe_is_not_a_traceback(corpus_dir: Path, tmp_path: Path) -> None:
+    questions = "\n".join(["秸秆咋办"] * 200) + "\n"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "c")}
+    proc = subprocess.run(
+        f"{sys.executable} -m qabot.cli ask --json --corpus {corpus_dir} | head -n 1",
+        shell=True,
+        input=questions,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert proc.stdout.count("\n") == 1
+    assert "Traceback" not in proc.stderr

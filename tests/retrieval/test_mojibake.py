@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.mojibake import char_cost, repair_mojibake
+from retrieval.mojibake import char_cost, repair_mojibake, repair_mojibake_spans
+from retrieval.normalize import to_script
 
 CORPUS = Path(__file__).parents[2] / "corpus"
 
@@ -24,8 +25,10 @@ def _seed(prefix: str) -> str:
         # The lost A1 lead byte of 。 (A1A3) is restored: `;鶎迎h` -> `。基層環`.
         ("能力有待提升;鶎迎h(huán)境監管隊(duì)伍", "能力有待提升。基層環(huán)境監管隊(duì)伍"),
         ("機制“滯緩”;鶎訉θ罕娚鷳B(tài)信訪", "機制“滯緩”。基層對群眾生態(tài)信訪"),
-        ("不僅影響了當(dāng)?shù)氐纳鷳B(tài)景觀", "不僅影響了當(dāng)的生態(tài)景觀"),
-        ("開展企業(yè)環(huán)!俺兄Z亮諾踐諾”行動(dòng)", "開展企業(yè)環(huán)。“承諾亮諾踐諾”行動(dòng)"),
+        # The lost lead byte of 地 (B5D8) is re-created because 當 + 地 is a word.
+        ("不僅影響了當(dāng)?shù)氐纳鷳B(tài)景觀", "不僅影響了當(dāng)地的生態(tài)景觀"),
+        # B1 of 保 (B1A3), not A1 of 。: 環 + 保 is a word, so `!俺兄Z` -> `保“承諾`.
+        ("開展企業(yè)環(huán)!俺兄Z亮諾踐諾”行動(dòng)", "開展企業(yè)環(huán)保“承諾亮諾踐諾”行動(dòng)"),
     ],
 )
 def test_repairs_realigned_spans(garbled: str, expected: str) -> None:
@@ -47,19 +50,19 @@ def test_cuts_unrepairable_fragments(garbled: str, expected: str) -> None:
 
 
 def test_double_loss_is_partly_repaired_and_leftovers_cut() -> None:
-    fixed, repaired, _ = repair_mojibake(
+    # Original 保“行百里者半九十”，容不得: B1 is lost, then four more bytes; `时］` is cut.
+    fixed, repaired, cut = repair_mojibake(
         "生態(tài)環(huán)!靶邪倮镎甙刖攀保莶坏媒z毫懈怠。", traditional=True
     )
-    assert "“行百里者半九" in fixed and fixed.endswith("不得絲毫懈怠。")
-    assert not set("靶邪倮镎甙刖莶坏媒") & set(fixed)
-    assert repaired == 1
+    assert fixed == "生態(tài)環(huán)保“行百里者半九不得絲毫懈怠。"
+    assert (repaired, cut) == (1, 1)
 
 
 def test_orphan_after_cjk_cut_and_rest_realigned() -> None:
+    # Original 斬斷垃圾污染“鏈條”: 斷 is re-created (斬斷), the leftover `累染` (垃 and 污 halves) is cut.
     fixed, repaired, cut = repair_mojibake("處置高效性,斬?cái)嗬廴尽版湕l”。", traditional=True)
-    assert "?" not in fixed and "cái" not in fixed
-    assert fixed.endswith("“鏈條”。")
-    assert (repaired, cut) == (1, 1)
+    assert fixed == "處置高效性,斬斷“鏈條”。"
+    assert (repaired, cut) == (1, 2)
 
 
 @pytest.mark.parametrize(
@@ -85,3 +88,23 @@ def test_clean_seed_files_untouched(prefix: str) -> None:
 def test_rare_characters_are_expensive() -> None:
     assert char_cost("鶎") > char_cost("基") + 8
     assert char_cost("谶", traditional=True) > char_cost("這", traditional=True)
+
+
+@pytest.mark.parametrize("prefix", ["001", "002", "004"])
+def test_clean_seed_files_in_traditional_script_untouched(prefix: str) -> None:
+    trad = to_script(_seed(prefix), "traditional")
+    assert repair_mojibake(trad) == (trad, 0, 0)
+
+
+def test_spans_mark_repairs_and_cuts() -> None:
+    fix = repair_mojibake_spans("處置高效性,斬?cái)嗬廴尽版湕l”。", traditional=True)
+    assert fix.text == "處置高效性,斬斷“鏈條”。"
+    assert fix.spans == ((7, 7), (7, 11), (8, 8))
+    assert (fix.repaired, fix.cut) == (1, 2)
+
+
+def test_shipped_character_table_matches_jiebas_dictionary() -> None:
+    from retrieval.lexicon import _char_counts, build_char_counts
+
+    shipped, _ = _char_counts()
+    assert shipped == dict(build_char_counts())

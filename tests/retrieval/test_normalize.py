@@ -148,12 +148,13 @@ def test_one_line_document_split_into_paragraphs() -> None:
     [
         ("000", "我們這里召開"),
         ("000", "有待提升。基層環境監管"),
-        ("000", "當的生態景觀"),
+        ("000", "當地的生態景觀"),
         ("000", "質量良天數"),
         ("000", "原貌畝針對"),
         ("003", "“滯緩”。基層對群眾生態"),
-        ("003", "“承諾亮諾踐諾”"),
-        ("003", "不得絲毫懈怠"),
+        ("003", "開展企業環保“承諾亮諾踐諾”"),
+        ("003", "生態環保“行百里者半九不得絲毫懈怠"),
+        ("003", "處置高效性,斬斷“鏈條”。"),
     ],
 )
 def test_mojibake_fixed_in_documents(prefix: str, fragment: str) -> None:
@@ -163,7 +164,7 @@ def test_mojibake_fixed_in_documents(prefix: str, fragment: str) -> None:
 def test_mojibake_counts() -> None:
     r0, r3 = _norm("000").report, _norm("003").report
     assert (r0.mojibake_repaired, r0.mojibake_cut) == (3, 4)
-    assert (r3.mojibake_repaired, r3.mojibake_cut) == (4, 1)
+    assert (r3.mojibake_repaired, r3.mojibake_cut) == (4, 3)
 
 
 # "未完" alone is real text in 001 (未完成年度目标), so the truncation notice is checked as "(未完" / "未完,".
@@ -269,3 +270,58 @@ def test_fold_preserves_length(text: str) -> None:
     assert len(fold_for_matching(text)) == len(text)
     assert len(to_script(text, "traditional")) == len(text)
     assert len(to_script(text, "simplified")) == len(text)
+
+
+@pytest.mark.parametrize("prefix", ["000", "003"])
+def test_damaged_spans_match_report_and_are_valid(prefix: str) -> None:
+    doc = _norm(prefix)
+    assert len(doc.damaged) == doc.report.mojibake_repaired + doc.report.mojibake_cut
+    assert list(doc.damaged) == sorted(doc.damaged)
+    assert all(0 <= s <= e <= len(doc.text) for s, e in doc.damaged)
+    assert all("\n" not in doc.text[s:e] for s, e in doc.damaged)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "repaired", "context"),
+    [
+        ("000", "這", "今天,我們這里召開"),
+        ("000", "。基層環", "有待提升。基層環境監管"),
+        ("000", "地的生態", "影響了當地的生態景觀"),
+        ("003", "保“行百里者半九不得絲", "生態環保“行百里者半九不得絲毫懈怠"),
+        ("003", "。基層對群眾生態", "“滯緩”。基層對群眾生態信訪"),
+        ("003", "斷“鏈條", "高效性,斬斷“鏈條”。"),
+        ("003", "保“承諾", "企業環保“承諾亮諾"),
+    ],
+)
+def test_damaged_spans_point_at_repaired_text(prefix: str, repaired: str, context: str) -> None:
+    doc = _norm(prefix)
+    at = doc.text.index(context) + context.index(repaired)
+    assert (at, at + len(repaired)) in doc.damaged
+
+
+@pytest.mark.parametrize(
+    ("prefix", "context"),
+    [
+        ("000", "原貌畝|針對"),
+        ("000", "質量|良天數"),
+        ("000", "當|地的"),
+        ("003", "半九|不得"),
+        ("003", "斬斷|“鏈條"),
+    ],
+)
+def test_cut_spans_sit_where_text_was_removed(prefix: str, context: str) -> None:
+    doc = _norm(prefix)
+    at = doc.text.index(context.replace("|", "")) + context.index("|")
+    assert (at, at) in doc.damaged
+
+
+@pytest.mark.parametrize("prefix", ["001", "002", "004"])
+def test_clean_documents_have_no_damaged_spans(prefix: str) -> None:
+    assert _norm(prefix).damaged == ()
+
+
+def test_damaged_spans_survive_layout_steps() -> None:
+    garbled = "標題:講話 |\n首页 > 講話 >\n能力有待提升;鶎迎h(huán)境監管  隊伍。 ......(快文網省略12字)...... 結束。"
+    doc = normalize_document(garbled)
+    ((start, end),) = doc.damaged
+    assert doc.text[start:end] == "。基層環"

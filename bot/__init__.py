@@ -1,0 +1,1 @@
+"""Telegram adapter for the 讲话问答 retriever: `qabot serve`."""

@@ -1,0 +1,68 @@
+"""What the bot knows, as HTML: the /start overview, the /sources list and the /reload change report."""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+
+from bot.texts import text
+from retrieval.normalize import to_script
+from retrieval.retriever import Retriever
+from retrieval.types import Document, Script
+
+
+def _title(doc: Document, script: Script) -> str:
+    return html.escape(to_script(doc.title, script))
+
+
+def start_html(retriever: Retriever, script: Script, username: str) -> str:
+    documents = "\n".join(f"• 《{_title(doc, script)}》" for doc in retriever.documents)
+    return text(
+        "start",
+        script,
+        count=len(retriever.documents),
+        documents=documents,
+        username=html.escape(username),
+        example=html.escape(text("example", script)),
+    )
+
+
+def help_html(script: Script) -> str:
+    return html.escape(text("help", script))
+
+
+def sources_html(retriever: Retriever, script: Script) -> str:
+    """Every document with its chunk count and a note when the scraped page was cut off; skipped files."""
+    per_doc = Counter(chunk.doc_id for chunk in retriever.chunks)
+    header = text("sources_header", script, count=len(retriever.documents), chunks=len(retriever.chunks))
+    lines = [f"<b>{html.escape(header)}</b>"]
+    for doc in retriever.documents:
+        line = text("sources_item", script, title=_title(doc, script), chunks=per_doc[doc.doc_id])
+        if doc.truncated:
+            line += html.escape(text("sources_truncated", script))
+        lines.append(f"• {line} <code>{html.escape(doc.doc_id)}</code>")
+    if retriever.skipped:
+        lines += ["", html.escape(text("sources_skipped", script))]
+        lines += [f"• {html.escape(name)}: {html.escape(reason)}" for name, reason in retriever.skipped]
+    return "\n".join(lines)
+
+
+def reload_report_html(old: Retriever, new: Retriever, script: Script) -> str:
+    """Counts after a reload and which documents were added, removed or changed (by doc_id and title)."""
+    before = {doc.doc_id: doc for doc in old.documents}
+    after = {doc.doc_id: doc for doc in new.documents}
+    added = [after[i] for i in sorted(after.keys() - before.keys())]
+    removed = [before[i] for i in sorted(before.keys() - after.keys())]
+    changed = [
+        after[i]
+        for i in sorted(after.keys() & before.keys())
+        if (after[i].title, after[i].text) != (before[i].title, before[i].text)
+    ]
+    lines = [html.escape(text("reloaded", script, documents=len(new.documents), chunks=len(new.chunks)))]
+    for key, docs in (("reload_added", added), ("reload_removed", removed), ("reload_changed", changed)):
+        if docs:
+            lines.append(html.escape(text(key, script)))
+            lines += [f"• <code>{html.escape(d.doc_id)}</code> 《{_title(d, script)}》" for d in docs]
+    if not (added or removed or changed):
+        lines.append(html.escape(text("reload_unchanged", script)))
+    return "\n".join(lines)

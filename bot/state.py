@@ -1,0 +1,38 @@
+"""The bot's shared mutable state, kept in `Application.bot_data` (one instance per process)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application, ContextTypes
+
+from bot.rate_limit import QuestionRateLimit
+from bot.settings import Settings
+from bot.store import AnswerStore
+from retrieval.retriever import Retriever
+
+_KEY = "qabot_state"
+
+
+@dataclass
+class BotState:
+    settings: Settings
+    rate_limit: QuestionRateLimit
+    retriever: Retriever  # replaced whole by /reload; handlers read it once per question
+    load: Callable[[], Retriever]  # builds a fresh retriever from the corpus folder, for /reload
+    answers: AnswerStore = field(default_factory=AnswerStore)
+    refused_users: set[int] = field(default_factory=set)
+    reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+def attach_state(application: Application[Any, Any, Any, Any, Any, Any], state: BotState) -> None:
+    application.bot_data[_KEY] = state
+
+
+def bot_state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
+    state = context.bot_data[_KEY]
+    assert isinstance(state, BotState)
+    return state

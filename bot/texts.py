@@ -1,0 +1,118 @@
+"""Every user-visible bot string, in simplified and traditional script (the reply follows the asker's)."""
+
+from __future__ import annotations
+
+from retrieval.types import Script
+
+# key: (simplified, traditional). Placeholders are filled with str.format after HTML-escaping the values.
+TEXTS: dict[str, tuple[str, str]] = {
+    "start": (
+        "你好！我根据以下 {count} 篇讲话回答问题，并注明出处：\n{documents}\n\n"
+        "直接发送问题即可；在群组里请 @{username} 或使用 /ask。\n例如：{example}",
+        "你好！我根據以下 {count} 篇講話回答問題，並註明出處：\n{documents}\n\n"
+        "直接發送問題即可；在群組裡請 @{username} 或使用 /ask。\n例如：{example}",
+    ),
+    "help": (
+        "用中文提问，我会找出讲话中最相关的段落并注明出处。\n"
+        "/ask 问题 — 提问（群组中使用）\n/sources — 查看资料来源\n/start — 简介\n"
+        "按钮：上一条/下一条切换段落，“完整段落”显示整段，“来源”列出所有出处。",
+        "用中文提問，我會找出講話中最相關的段落並註明出處。\n"
+        "/ask 問題 — 提問（群組中使用）\n/sources — 查看資料來源\n/start — 簡介\n"
+        "按鈕：上一條/下一條切換段落，「完整段落」顯示整段，「來源」列出所有出處。",
+    ),
+    "example": (
+        "生态环境保护有哪些重点任务？",
+        "生態環境保護有哪些重點任務？",
+    ),
+    "ask_usage": (
+        "请在 /ask 后面写上问题，例如：/ask {example}",
+        "請在 /ask 後面寫上問題，例如：/ask {example}",
+    ),
+    "off_topic": (
+        "抱歉，这些讲话没有涉及这个问题。",
+        "抱歉，這些講話沒有涉及這個問題。",
+    ),
+    "suggestions": ("最接近的主题：", "最接近的主題："),
+    "unsupported": (
+        "我只能回答文字问题，请用文字提问。",
+        "我只能回答文字問題，請用文字提問。",
+    ),
+    "slow_down": (
+        "提问太频繁了，请 {seconds} 秒后再试。",
+        "提問太頻繁了，請 {seconds} 秒後再試。",
+    ),
+    "not_allowed": (
+        "抱歉，这个机器人仅限受邀用户使用。",
+        "抱歉，這個機器人僅限受邀用戶使用。",
+    ),
+    "not_admin": (
+        "抱歉，只有管理员可以重新加载资料。",
+        "抱歉，只有管理員可以重新加載資料。",
+    ),
+    "expired": (
+        "这个回答已过期，请重新提问。",
+        "這個回答已過期，請重新提問。",
+    ),
+    "error": (
+        "抱歉，出了点问题，请稍后再试。",
+        "抱歉，出了點問題，請稍後再試。",
+    ),
+    "reloading": ("正在重新加载资料……", "正在重新加載資料……"),
+    "reloaded": (
+        "已重新加载：{documents} 篇文档，{chunks} 个段落。",
+        "已重新加載：{documents} 篇文檔，{chunks} 個段落。",
+    ),
+    "reload_unchanged": ("文档没有变化。", "文檔沒有變化。"),
+    "reload_added": ("新增：", "新增："),
+    "reload_removed": ("删除：", "刪除："),
+    "reload_changed": ("修改：", "修改："),
+    "reload_failed": (
+        "重新加载失败，继续使用原有资料：{reason}",
+        "重新加載失敗，繼續使用原有資料：{reason}",
+    ),
+    "sources_header": (
+        "资料来源（{count} 篇文档，{chunks} 个段落）：",
+        "資料來源（{count} 篇文檔，{chunks} 個段落）：",
+    ),
+    "sources_item": (
+        "《{title}》— {chunks} 个段落",
+        "《{title}》— {chunks} 個段落",
+    ),
+    "sources_truncated": ("（原网页内容不完整）", "（原網頁內容不完整）"),
+    "sources_skipped": ("未能读取的文件：", "未能讀取的文件："),
+    "answer_sources": ("本回答的全部出处：", "本回答的全部出處："),
+    "page": (
+        "第 {page}/{total} 条",
+        "第 {page}/{total} 條",
+    ),
+    "button_prev": ("◀ 上一条", "◀ 上一條"),
+    "button_next": ("下一条 ▶", "下一條 ▶"),
+    "button_full": ("完整段落", "完整段落"),
+    "button_excerpt": ("摘录", "摘錄"),
+    "button_sources": ("来源", "來源"),
+    "inline_nothing": ("讲话中没有找到相关内容", "講話中沒有找到相關內容"),
+    "inline_usage": (
+        "输入问题，在讲话中查找答案",
+        "輸入問題，在講話中查找答案",
+    ),
+    "cut": ("……（内容过长，已截断）", "……（內容過長，已截斷）"),
+    "command_start": ("简介与示例", "簡介與示例"),
+    "command_help": ("使用说明", "使用說明"),
+    "command_ask": ("提问：/ask 问题", "提問：/ask 問題"),
+    "command_sources": ("资料来源", "資料來源"),
+}
+
+_TRADITIONAL_LANGUAGE_CODES = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
+
+
+def text(key: str, script: Script, **values: object) -> str:
+    """The UI string `key` in `script`, with `values` substituted (callers escape HTML first)."""
+    simplified, traditional = TEXTS[key]
+    template = traditional if script == "traditional" else simplified
+    return template.format(**values) if values else template
+
+
+def script_for_language(language_code: str | None) -> Script:
+    """Script to greet a user in before they have asked anything, from Telegram's language_code."""
+    code = (language_code or "").lower()
+    return "traditional" if code.startswith(_TRADITIONAL_LANGUAGE_CODES) else "simplified"

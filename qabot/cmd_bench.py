@@ -1,0 +1,68 @@
+"""`qabot bench`: retrieval speed of the reference and fast backends on synthetic corpora."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from evaluation.bench import DEFAULT_SIZES, QUICK_SIZES, BenchOptions, run_bench
+from retrieval.backends import BACKEND_NAMES, DEFAULT_BACKEND
+from retrieval.errors import ConfigError
+
+_SUFFIXES = {"k": 1_000, "m": 1_000_000}
+TABLE_WIDTH = 132
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """'10k,100000,1m' → (10000, 100000, 1000000)."""
+    sizes = []
+    for part in text.split(","):
+        word = part.strip().lower()
+        scale = _SUFFIXES.get(word[-1:], 1)
+        digits = word[:-1] if scale > 1 else word
+        if not digits.isdigit() or int(digits) * scale < 2:
+            raise ConfigError(f"--sizes: {part!r} is not a corpus size (e.g. 10k,100k,1m)")
+        sizes.append(int(digits) * scale)
+    return tuple(sorted(set(sizes)))
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "bench",
+        help="benchmark the reference and fast BM25 backends",
+        description="Build, load and query synthetic corpora (10k/100k/1M chunks made "
+        "from the corpus's sentences); print a table, write JSON and a plot.",
+    )
+    parser.add_argument("--quick", action="store_true", help="10k chunks only")
+    parser.add_argument("--sizes", help="comma-separated corpus sizes, e.g. 10k,100k,1m")
+    parser.add_argument(
+        "--backend",
+        default=DEFAULT_BACKEND,
+        choices=BACKEND_NAMES,
+        help=f"backend to compare with rank-bm25 (default {DEFAULT_BACKEND})",
+    )
+    parser.add_argument("--queries", type=int, default=500, help="queries per configuration (default 500)")
+    parser.add_argument("--corpus", default="corpus", help="corpus folder whose sentences are recombined")
+    parser.add_argument("--out", default="bench-out", help="folder for bench.json and latency.png")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    sizes = parse_sizes(args.sizes) if args.sizes else QUICK_SIZES if args.quick else DEFAULT_SIZES
+    if args.queries < 1:
+        raise ConfigError("--queries must be at least 1")
+    options = BenchOptions(
+        sizes=sizes,
+        backend=args.backend,
+        corpus_dir=Path(args.corpus),
+        out_dir=Path(args.out),
+        queries=args.queries,
+    )
+    # The table has 11 columns: never squeeze it below its natural width (piped output defaults to 80).
+    console = Console(width=max(Console().width, TABLE_WIDTH))
+    from evaluation.bench_report import publish  # matplotlib: loaded only when a bench actually runs
+
+    publish(run_bench(options), options.out_dir, console)
+    return 0

@@ -1,0 +1,55 @@
+"""The scoring-backend interface: rank-bm25's `get_scores` semantics, plus top-k over matching documents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Variant = Literal["okapi", "l", "plus"]
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+# rank-bm25's defaults for the free parameter of BM25L and BM25+.
+DEFAULT_DELTA: dict[Variant, float] = {"okapi": 0.0, "l": 0.5, "plus": 1.0}
+
+
+class Backend(Protocol):
+    """A BM25 index over token lists; scores equal rank_bm25's for the same tokens and parameters."""
+
+    name: str
+
+    def build(self, corpus_tokens: Sequence[Sequence[str]]) -> None:
+        """Index the documents (one token list each); replaces any previous index."""
+        ...
+
+    def scores(self, query_tokens: Sequence[str]) -> FloatArray:
+        """One score per document; query tokens count with multiplicity, unknown tokens add nothing."""
+        ...
+
+    def top_k(self, query_tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """Up to k (document index, score) among documents holding a query token, best first."""
+        ...
+
+
+def select_top_k(scores: FloatArray, candidates: IntArray, k: int) -> list[tuple[int, float]]:
+    """Best k of `candidates` (ascending document indices) by score descending, then index ascending.
+
+    argpartition finds the k-th best score without sorting everything; candidates tied with it are
+    taken in index order so the result does not depend on the partition's arbitrary tie order.
+    """
+    if k <= 0 or len(candidates) == 0:
+        return []
+    cand_scores = scores[candidates]
+    if k < len(candidates):
+        kth = np.partition(cand_scores, len(cand_scores) - k)[len(cand_scores) - k]
+        above = candidates[cand_scores > kth]
+        tied = candidates[cand_scores == kth][: k - len(above)]
+        chosen = np.concatenate([above, tied])
+    else:
+        chosen = candidates
+    chosen_scores = scores[chosen]
+    order = np.lexsort((chosen, -chosen_scores))
+    return [(int(chosen[i]), float(chosen_scores[i])) for i in order]

@@ -1,0 +1,65 @@
+"""Token cache: adding a speech re-tokenizes only its chunks; parallel tokenization equals serial."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from retrieval import tokencache
+from retrieval.index import index_text
+from retrieval.retriever import Retriever, build_index
+from retrieval.settings import RetrieverSettings
+from retrieval.tokencache import TokenCache, tokenize_texts
+
+
+def test_adding_a_document_tokenizes_only_its_chunks(tmp_path: Path, corpus_dir: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(corpus_dir / "001_63e869ee8e955aba.txt", folder)
+    settings = RetrieverSettings()
+    path = tmp_path / "tokens.pkl"
+    first = build_index(folder, settings, TokenCache(path))
+    shutil.copy(corpus_dir / "002_57d90a8fe15574a8.txt", folder)
+    cache = TokenCache(path)
+    second = build_index(folder, settings, cache)
+    new_chunks = [c for c in second.chunks if c.doc_id.startswith("002")]
+    assert cache.misses == len(new_chunks) > 0
+    assert len(second.chunks) == len(first.chunks) + len(new_chunks)
+
+
+def test_changed_tokenizer_settings_do_not_reuse_tokens(tmp_path: Path) -> None:
+    cache = TokenCache(tmp_path / "t.pkl")
+    cache.tokenize(["秸秆禁烧管控"], RetrieverSettings())
+    assert cache.tokenize(["秸秆禁烧管控"], RetrieverSettings(tokenizer="bigram")) == [
+        ["秸秆", "秆禁", "禁烧", "烧管", "管控"]
+    ]
+    assert cache.misses == 1
+
+
+def test_corrupt_token_cache_starts_empty(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "t.pkl"
+    path.write_bytes(b"garbage")
+    cache = TokenCache(path)
+    assert cache.entries == {}
+    assert "unreadable" in caplog.text
+    assert cache.tokenize(["秸秆"], RetrieverSettings()) == [["秸秆"]]
+
+
+def test_retain_drops_texts_that_left_the_corpus(tmp_path: Path) -> None:
+    cache = TokenCache(tmp_path / "t.pkl")
+    settings = RetrieverSettings()
+    cache.tokenize(["秸秆禁烧", "黑臭水体"], settings)
+    cache.retain(["黑臭水体"], settings)
+    cache.save()
+    assert len(TokenCache(tmp_path / "t.pkl").entries) == 1
+
+
+def test_parallel_tokenization_matches_serial(retriever: Retriever, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = RetrieverSettings()
+    texts = [index_text(c, settings) for c in retriever.chunks]
+    serial = tokenize_texts(texts, settings, workers=1)
+    monkeypatch.setattr(tokencache, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(tokencache, "BATCH_SIZE", 25)
+    assert tokenize_texts(texts, settings, workers=2) == serial
