@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "qabot.cmd_repl",
     "qabot.cmd_chunks",
     "qabot.cmd_check",
+    "qabot.cmd_eval",
     "qabot.cmd_serve",
     "qabot.cmd_bench",
 )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qabot import cmd_eval
+from qabot import cli, cmd_eval
 from retrieval.errors import QabotError
 from retrieval.settings import RetrieverSettings
 
@@ -73,3 +73,23 @@ def test_benchmark_without_data_is_a_clear_user_error(tmp_path: Path) -> None:
 def test_missing_dev_set_is_a_clear_user_error(tmp_path: Path) -> None:
     with pytest.raises(QabotError, match="cannot read dev set"):
         run_eval("--corpus", str(ROOT / "corpus"), "--qa", str(tmp_path / "no.jsonl"), "--out", str(tmp_path))
+
+
+def test_registered_in_the_qabot_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(
+        [
+            "eval",
+            "--no-progress",
+            "--benchmark",
+            "drcd",
+            "--data",
+            str(FIXTURES),
+            "--limit",
+            "10",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[1].split()[0] == "stock"
+    assert cli.main(["eval", "--benchmark", "drcd", "--data", str(tmp_path / "missing")]) == 2
