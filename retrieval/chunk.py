@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from retrieval.markers import (
-    CLAUSE_BREAK,
-    ENUMERATION_LEVEL,
-    ENUMERATION_PATTERNS,
-    HEADING_MAX_CHARS,
-    HEADING_PATTERNS,
-    LABEL_MAX_CHARS,
-    SENTENCE,
-)
+from retrieval.markers import CLAUSE_BREAK, ENUMERATION_LEVEL
 from retrieval.normalize import find_redactions
+from retrieval.sections import enumeration_level, heading_level, heading_split, section_label, split_sentences
 from retrieval.types import Chunk, Document
-
-_SENTENCE_END = re.compile(r"[。!?;]")
-_CLAUSE_END = re.compile(r"[,:、]")
 
 
 @dataclass(frozen=True)
@@ -33,48 +22,6 @@ class _Piece:
     opens_point: bool = False
 
 
-def heading_level(line: str) -> int | None:
-    """Level of a heading marker at the start of `line`, or None for body text."""
-    for level, pattern in HEADING_PATTERNS:
-        if pattern.match(line):
-            return level
-    return None
-
-
-def enumeration_level(sentence: str) -> int | None:
-    """Level of an enumeration marker (一是 / 一要 / 首先 …) opening `sentence`, or None."""
-    for level, pattern in ENUMERATION_PATTERNS:
-        if pattern.match(sentence):
-            return level
-    return None
-
-
-def section_label(text: str) -> str:
-    """Short label for a heading or enumeration: its first clause or sentence, capped in length."""
-    sentence = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
-    if len(sentence) <= LABEL_MAX_CHARS:
-        return sentence
-    clauses = [m.start() for m in _CLAUSE_END.finditer(sentence, 4, LABEL_MAX_CHARS)]
-    return sentence[: clauses[-1]] if clauses else sentence[: LABEL_MAX_CHARS - 1] + "…"
-
-
-def split_sentences(text: str, start: int) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences of `text`, offset by `start`; whitespace-only spans dropped."""
-    spans = []
-    for match in SENTENCE.finditer(text):
-        if match.group().strip():
-            spans.append((start + match.start(), start + match.end()))
-    return spans
-
-
-def _heading_split(line: str, level: int) -> int:
-    """Length of the heading part of a line that may continue with body text."""
-    if len(line) <= HEADING_MAX_CHARS and not re.search(r"[。!?;]\S", line):
-        return len(line)
-    match = re.search(r"[。!?;]", line)
-    return match.end() if match and match.end() <= HEADING_MAX_CHARS else 0
-
-
 def _pieces(doc: Document) -> list[_Piece]:
     """Body text as sentence pieces carrying their section path; heading lines update the path."""
     pieces: list[_Piece] = []
@@ -85,7 +32,7 @@ def _pieces(doc: Document) -> list[_Piece]:
         line_start, offset = offset, offset + len(line) + 1
         body_start = line_start
         level = heading_level(line)
-        if level is not None and (head_len := _heading_split(line, level)):
+        if level is not None and (head_len := heading_split(line, level)):
             stack = [s for s in stack if s[0] < level] + [(level, section_label(line[:head_len]))]
             body_start = line_start + head_len
         stack = [s for s in stack if s[0] < ENUMERATION_LEVEL]

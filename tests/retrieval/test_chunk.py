@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
-
-from retrieval.chunk import chunk_document, enumeration_level, heading_level, section_label
+from retrieval.chunk import chunk_document
 from retrieval.retriever import Retriever
 from retrieval.types import Chunk, Document
 
@@ -17,45 +15,6 @@ def doc(retriever: Retriever, prefix: str) -> Document:
 
 def chunks_of(retriever: Retriever, prefix: str) -> list[Chunk]:
     return [c for c in retriever.chunks if c.doc_id.startswith(prefix)]
-
-
-@pytest.mark.parametrize(
-    ("line", "level"),
-    [
-        ("一、2024年工作回顾", 1),
-        ("(一)强化执法监管,健全环境监管体系", 2),
-        ("(十二)其他", 2),
-        ("1.加强组织领导", 3),
-        ("2、压实工作责任", 3),
-        ("第一,要提高认识", 4),
-        ("2024年,在市委、市政府的坚强领导下", None),
-        ("1.5倍以上", None),
-        ("一是创新执法模式", None),
-        ("第一时间受理", None),
-    ],
-)
-def test_heading_levels(line: str, level: int | None) -> None:
-    assert heading_level(line) == level
-
-
-@pytest.mark.parametrize(
-    ("sentence", "level"),
-    [
-        ("一是创新执法模式,提升执法效能。", 5),
-        ("二要加强制度建设。", 6),
-        ("其次,要加强协调联动。", 7),
-        ("一些企业环保意识不强。", None),
-        ("首都", None),
-    ],
-)
-def test_enumeration_levels(sentence: str, level: int | None) -> None:
-    assert enumeration_level(sentence) == level
-
-
-def test_section_label_keeps_short_headings_whole_and_cuts_long_ones() -> None:
-    assert section_label("(一)强化执法监管,健全环境监管体系") == "(一)强化执法监管,健全环境监管体系"
-    long = "一是要认清形势、聚焦问题,高度重视中央环保督察反馈问题的整改工作。中央生态环境保护督察是…"
-    assert section_label(long) == "一是要认清形势、聚焦问题"
 
 
 def test_nested_sections_in_the_work_report(retriever: Retriever) -> None:
