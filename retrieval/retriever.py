@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -80,6 +81,10 @@ class Retriever:
                 save_index(path, key, index)
             except CacheError as exc:  # a read-only cache dir costs speed, not answers
                 log.warning("%s", exc)
+        elif index.settings != settings:
+            # the cache key leaves out settings that do not change the index (abstention thresholds,
+            # fusion): the cached index must not bring back the values it was built with
+            index = dataclasses.replace(index, settings=settings)
         return cls(index, corpus)
 
     @classmethod

@@ -68,3 +68,13 @@ def test_fused_scores_are_word_scores(plain: Retriever) -> None:
     for chunk, score in fused.rank(question, k=5):
         assert score == pytest.approx(word.get(chunk.chunk_id, 0.0))
     assert fused.rank(question, k=1)[0][0].chunk_id == plain.rank(question, k=1)[0][0].chunk_id
+
+
+def test_cached_index_takes_the_requested_fusion_and_thresholds(tmp_path: Path) -> None:
+    # fusion and thresholds are not part of the cache key; a cache hit must still honour them
+    Retriever.from_corpus(CORPUS, RetrieverSettings(fusion="none", min_score=9.0), cache_dir=tmp_path)
+    again = Retriever.from_corpus(
+        CORPUS, RetrieverSettings(fusion="bigram", min_score=2.0), cache_dir=tmp_path
+    )
+    assert again.settings.min_score == 2.0
+    assert isinstance(again.fusion, BigramFusion)
