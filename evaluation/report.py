@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -183,5 +184,5 @@ def write_reports(out_dir: Path, markdown: str, payload: dict[str, Any]) -> None
 
 def _cell(value: Any) -> str:
     if isinstance(value, float):
-        return f"{value:.3f}"
+        return "–" if math.isnan(value) else f"{value:.3f}"  # nan: no answerable question in the group
     return str(value).replace("|", "\\|")
