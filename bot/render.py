@@ -10,7 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callback_data import AnswerButton, View
 from bot.html_split import MESSAGE_LIMIT, split_html, visible_length
 from bot.texts import text
-from retrieval.normalize import fold_for_matching, to_script
+from retrieval.answer import highlight_spans
+from retrieval.normalize import to_script
 from retrieval.types import Answer, Hit, Script
 
 Span = tuple[int, int]
@@ -26,20 +27,6 @@ def highlight_html(plain: str, spans: Iterable[Span]) -> str:
         position = end
     parts.append(html.escape(plain[position:]))
     return "".join(parts)
-
-
-def term_spans(display: str, terms: Sequence[str]) -> list[Span]:
-    """Where the (folded) query terms occur in `display`, found through the same-length matching fold."""
-    folded = fold_for_matching(display)
-    if len(folded) != len(display):
-        return []  # offsets would not line up; show the text without bold rather than mis-bolded
-    spans: list[Span] = []
-    for term in (t for t in terms if t.strip()):
-        start = folded.find(term)
-        while start != -1:
-            spans.append((start, start + len(term)))
-            start = folded.find(term, start + len(term))
-    return spans
 
 
 def answer_page(answer: Answer, view: View, page: int, *, numbered: bool = True) -> str:
@@ -61,7 +48,7 @@ def answer_page(answer: Answer, view: View, page: int, *, numbered: bool = True)
 
 def _full_paragraph(hit: Hit, answer: Answer) -> str:
     display = to_script(hit.chunk.text, answer.script)
-    return highlight_html(display, term_spans(display, answer.terms))
+    return highlight_html(display, highlight_spans(display, answer.terms))
 
 
 def answer_keyboard(key: str, answer: Answer, view: View, page: int) -> InlineKeyboardMarkup:

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 
 from retrieval import messages
 from retrieval.index import Index, index_text
-from retrieval.markers import SENTENCE
-from retrieval.normalize import fold_for_matching, to_script
+from retrieval.markers import QUANTITY_QUESTION, SENTENCE
+from retrieval.normalize import find_redactions, fold_for_matching, to_script
 from retrieval.types import SECTION_SEPARATOR, Answer, Chunk, Hit, Script
 
 EXCERPT_MAX_SENTENCES = 3
@@ -142,9 +142,12 @@ def build_answer(
     """Assemble the answer, abstaining per the documented rule; hits are listed either way."""
     answered = should_answer(terms, ranked[0] if ranked else None, index)
     hits = tuple(make_hit(n + 1, index.chunks[i], s, terms, index, script) for n, (i, s) in enumerate(ranked))
-    message = note
+    notes = [note] if note else []
     if not answered:
-        message = (note + "\n" if note else "") + not_covered_message(index, script)
+        notes.append(not_covered_message(index, script))
+    elif QUANTITY_QUESTION.search(fold_for_matching(question)) and find_redactions(hits[0].excerpt):
+        notes.append(to_script(messages.NUMBER_REDACTED, script))
+    message = "\n".join(notes)
     return Answer(
         question=question, script=script, answered=answered, hits=hits, message=message, terms=tuple(terms)
     )

@@ -38,3 +38,6 @@ CLOSING_QUOTES = "”’」』)》"
 SENTENCE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[{CLOSING_QUOTES}]*|$)")
 # Where a sentence that is still too long may be cut.
 CLAUSE_BREAK = re.compile(r"(?<=[,、:])")
+
+# Questions that ask for a number (folded text): if the answering sentence has its number redacted, say so.
+QUANTITY_QUESTION = re.compile(r"多少|几[个项次家处天年月人]?|第几|数量|比例|百分之|比率|排名")

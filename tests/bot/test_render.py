@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.callback_data import decode
-from bot.render import answer_keyboard, answer_page, highlight_html, off_topic_html, term_spans
+from bot.render import answer_keyboard, answer_page, highlight_html, off_topic_html
 from retrieval.normalize import to_script
 from retrieval.types import Answer, Chunk, Hit
 from tests.bot.telegram_rules import parse_html
@@ -69,10 +69,6 @@ def test_full_paragraph_in_traditional_script() -> None:
     )
     page = answer_page(traditional, "full", 0)
     assert "<b>秸稈</b>" in page and "監管" in page
-
-
-def test_term_spans_match_through_the_fold() -> None:
-    assert term_spans("秸稈禁燒", ["秸秆", "禁烧"]) == [(0, 2), (2, 4)]
 
 
 def test_keyboard_pages_and_toggles() -> None:

@@ -124,3 +124,19 @@ def test_very_long_input_is_cut_with_a_note(retriever: Retriever) -> None:
 def test_mixed_latin_question(retriever: Retriever) -> None:
     answer = retriever.ask("PM2.5平均浓度是多少 ug/m3?")
     assert answer.hits and "PM2.5" in answer.hits[0].excerpt
+
+
+def test_question_for_a_redacted_number_says_the_number_may_be_missing(retriever: Retriever) -> None:
+    answer = retriever.ask("第二轮中央督察反馈了几项问题")
+    assert answer.answered
+    assert "隐去的数字" in answer.message
+    assert "隐去的数字" not in retriever.ask("督察指出的个性问题是什么？").message
+    assert "隱去的數字" in retriever.ask("第二輪中央督察反饋了幾項問題").message
+
+
+def test_highlight_spans_match_through_the_fold_and_merge() -> None:
+    from retrieval.answer import highlight_spans
+
+    assert highlight_spans("加強秸稈禁燒管控", ["秸秆", "禁烧"]) == ((2, 6),)
+    assert highlight_spans("秸稈，禁燒", ["秸秆", "禁烧"]) == ((0, 2), (3, 5))
+    assert highlight_spans("ＰＭ２.５濃度", ["pm2.5"]) == ((0, 5),)
