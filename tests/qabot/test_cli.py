@@ -156,3 +156,23 @@ def test_closed_pipe_is_not_a_traceback(corpus_dir: Path, tmp_path: Path) -> Non
     )
     assert proc.stdout.count("\n") == 1
     assert "Traceback" not in proc.stderr
+
+
+def test_ask_json_is_the_same_with_the_reference_backend(
+    corpus_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stdin = "督察指出的个性问题是什么？\n開發區空氣質量排第幾？\n秸秆焚烧怎么管\n明天北京天气怎么样\n"
+    outputs = []
+    for backend in ("sparse", "rank-bm25"):
+        code, out, _ = run_cli(
+            ["ask", "--corpus", str(corpus_dir), "--json", "--k", "5", "--backend", backend], capsys, stdin
+        )
+        assert code == 0
+        outputs.append([json.loads(line) for line in out.splitlines()])
+    fast, reference = outputs
+    assert len(fast) == len(reference) == 4
+    for a, b in zip(fast, reference, strict=True):
+        scores_a = [h.pop("score") for h in a["hits"]]
+        scores_b = [h.pop("score") for h in b["hits"]]
+        assert a == b
+        assert scores_a == pytest.approx(scores_b, rel=1e-9)
