@@ -9,14 +9,13 @@ bigram run found) so the abstention rule in `answer.py` keeps its meaning.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 from retrieval.errors import ConfigError
 from retrieval.index import Index
 from retrieval.tokenize import Tokenizer
 
-FUSION_MODES = ("none", "bigram")
+FUSION_MODES = ("none", "bigram", "auto")
 
 
 def reciprocal_rank_fusion(runs: Sequence[Sequence[int]], rrf_k: int) -> list[tuple[int, float]]:
@@ -33,8 +32,9 @@ class BigramFusion:
 
     def __init__(self, index: Index) -> None:
         self.index = index
-        side_settings = dataclasses.replace(index.settings, tokenizer="bigram", fusion="none")
-        self.side = Index.build(index.documents, index.chunks, side_settings)
+        side_settings = index.settings.bigram_companion()
+        # Indexes built from a corpus carry their companion; pre-tokenized ones (benchmarks) get one here.
+        self.side = index.bigram or Index.build(index.documents, index.chunks, side_settings)
         self.side_tokenizer = Tokenizer(side_settings)
 
     def top_k(self, folded_question: str, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
@@ -53,4 +53,4 @@ def make_fusion(index: Index) -> BigramFusion | None:
     mode = index.settings.fusion
     if mode not in FUSION_MODES:
         raise ConfigError(f"unknown fusion {mode!r}; choose one of: {', '.join(FUSION_MODES)}")
-    return BigramFusion(index) if mode == "bigram" else None
+    return BigramFusion(index) if index.settings.fuses_bigrams(len(index.chunks)) else None

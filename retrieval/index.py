@@ -34,6 +34,9 @@ class Index:
     vocabulary_ngrams: frozenset[str]
     backend: Backend
     skipped: tuple[tuple[str, str], ...] = field(default=())
+    # character-bigram companion over the same chunks, for fusion (settings.fuses_bigrams); built and
+    # cached with the index so loading never re-tokenizes the corpus
+    bigram: Index | None = None
 
     @classmethod
     def build(
@@ -48,7 +51,10 @@ class Index:
         texts = [index_text(c, settings) for c in chunks]
         cache = token_cache if token_cache is not None else TokenCache()
         tokens = cache.tokenize(texts, settings)
-        return cls.from_tokens(documents, chunks, tokens, settings, skipped)
+        index = cls.from_tokens(documents, chunks, tokens, settings, skipped)
+        if settings.fuses_bigrams(len(chunks)):
+            index.bigram = cls.build(documents, chunks, settings.bigram_companion(), (), cache)
+        return index
 
     @classmethod
     def from_tokens(

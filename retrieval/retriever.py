@@ -20,7 +20,7 @@ from retrieval.cache import (
 from retrieval.chunk import chunk_document
 from retrieval.errors import CacheError
 from retrieval.fusion import make_fusion
-from retrieval.index import Index, index_text
+from retrieval.index import Index
 from retrieval.ingest import load_corpus
 from retrieval.normalize import detect_script, fold_for_matching, to_script
 from retrieval.settings import RetrieverSettings
@@ -40,7 +40,7 @@ class Retriever:
         self.corpus_dir = corpus_dir
         self.tokenizer = Tokenizer(index.settings)
         self.tokenizer.warm_up()
-        self.fusion = make_fusion(index)  # built here, not cached: it derives from the index in ~0.1 s
+        self.fusion = make_fusion(index)
 
     @property
     def settings(self) -> RetrieverSettings:
@@ -82,8 +82,8 @@ class Retriever:
             except CacheError as exc:  # a read-only cache dir costs speed, not answers
                 log.warning("%s", exc)
         elif index.settings != settings:
-            # the cache key leaves out settings that do not change the index (abstention thresholds,
-            # fusion): the cached index must not bring back the values it was built with
+            # the cache key leaves out settings that do not change the index (abstention thresholds, fusion
+            # depth): the cached index must not bring back the values it was built with
             index = dataclasses.replace(index, settings=settings)
         return cls(index, corpus)
 
@@ -162,6 +162,5 @@ def build_index(
     log.info("indexed %d documents, %d chunks", len(corpus.documents), len(chunks))
     index = Index.build(corpus.documents, chunks, settings, skipped, token_cache)
     if token_cache is not None:
-        token_cache.retain([index_text(c, settings) for c in chunks], settings)
         token_cache.save()
     return index

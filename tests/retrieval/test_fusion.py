@@ -9,6 +9,7 @@ import pytest
 
 from retrieval.errors import ConfigError
 from retrieval.fusion import BigramFusion, make_fusion, reciprocal_rank_fusion
+from retrieval.index import Index
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings
 
@@ -71,10 +72,38 @@ def test_fused_scores_are_word_scores(plain: Retriever) -> None:
 
 
 def test_cached_index_takes_the_requested_fusion_and_thresholds(tmp_path: Path) -> None:
-    # fusion and thresholds are not part of the cache key; a cache hit must still honour them
-    Retriever.from_corpus(CORPUS, RetrieverSettings(fusion="none", min_score=9.0), cache_dir=tmp_path)
+    # thresholds and fusion depth are not part of the cache key; a cache hit must still honour them
+    Retriever.from_corpus(CORPUS, RetrieverSettings(fusion_depth=10, min_score=9.0), cache_dir=tmp_path)
     again = Retriever.from_corpus(
-        CORPUS, RetrieverSettings(fusion="bigram", min_score=2.0), cache_dir=tmp_path
+        CORPUS, RetrieverSettings(fusion_depth=30, min_score=2.0), cache_dir=tmp_path
     )
     assert again.settings.min_score == 2.0
+    assert again.settings.fusion_depth == 30
     assert isinstance(again.fusion, BigramFusion)
+    plain = Retriever.from_corpus(CORPUS, RetrieverSettings(fusion="none"), cache_dir=tmp_path)
+    assert plain.fusion is None and plain.index.bigram is None
+
+
+def test_bigram_companion_is_cached_with_the_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built = Retriever.from_corpus(CORPUS, cache_dir=tmp_path)
+    assert built.index.bigram is not None
+    assert built.index.bigram.settings.tokenizer == "bigram"
+
+    def no_build(*_: object, **__: object) -> None:
+        raise AssertionError("loading a cached index must not tokenize the corpus again")
+
+    monkeypatch.setattr(Index, "build", no_build)
+    loaded = Retriever.from_corpus(CORPUS, cache_dir=tmp_path)
+    assert isinstance(loaded.fusion, BigramFusion)
+    assert loaded.fusion.side is loaded.index.bigram
+    assert loaded.rank("冒黑烟的车怎么管", k=3) == built.rank("冒黑烟的车怎么管", k=3)
+
+
+def test_auto_fusion_stops_at_the_chunk_limit() -> None:
+    settings = RetrieverSettings(fusion="auto", fusion_max_chunks=100)
+    assert settings.fuses_bigrams(100) and not settings.fuses_bigrams(101)
+    assert RetrieverSettings(fusion="bigram", fusion_max_chunks=1).fuses_bigrams(10**6)
+    assert not RetrieverSettings(fusion="none").fuses_bigrams(1)
+    assert not RetrieverSettings(tokenizer="bigram", fusion="bigram").fuses_bigrams(1)
+    small = Retriever.from_corpus(CORPUS, RetrieverSettings(fusion_max_chunks=10), use_cache=False)
+    assert small.fusion is None and small.index.bigram is None
