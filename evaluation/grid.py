@@ -69,14 +69,3 @@ def parse_grid(arguments: Sequence[str]) -> list[tuple[str, Overrides]]:
             overrides = dict(zip(names, combination, strict=True))
             configurations.append((",".join(f"{n}={v}" for n, v in overrides.items()), overrides))
     return configurations
-
-
-def parse_config(arguments: Sequence[str]) -> Overrides:
-    """`--config NAME=VALUE …` as a dict (values parsed later by `RetrieverSettings.with_overrides`)."""
-    overrides: Overrides = {}
-    for argument in arguments:
-        name, sep, value = argument.partition("=")
-        if not sep or not name.strip():
-            raise ConfigError(f"--config {argument!r}: expected NAME=VALUE")
-        overrides[name.strip()] = value.strip()
-    return overrides

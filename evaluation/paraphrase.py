@@ -22,13 +22,12 @@ from pathlib import Path
 import numpy as np
 
 from evaluation.devset import DEFAULT_DEVSET, DevQuestion, load_devset
-from evaluation.grid import parse_config
 from evaluation.metrics import JudgedQuestion, summarize
 from evaluation.runner import relevant_chunk_ids
 from retrieval.errors import QabotError
 from retrieval.index import index_text
 from retrieval.retriever import Retriever
-from retrieval.settings import RetrieverSettings
+from retrieval.settings import RetrieverSettings, parse_overrides
 
 Ranking = Callable[[str], list[int]]  # question -> chunk positions, best first
 DEPTH = 10
@@ -160,7 +159,7 @@ def experiments(
 
 def main(argv: Sequence[str]) -> int:
     corpus = Path(argv[0]) if argv and "=" not in argv[0] else Path("corpus")
-    settings = RetrieverSettings().with_overrides(parse_config([a for a in argv if "=" in a]))
+    settings = RetrieverSettings().with_overrides(parse_overrides([a for a in argv if "=" in a]))
     rows = experiments(corpus, load_devset(corpus / "eval" / DEFAULT_DEVSET.name), settings)
     kinds = [k for k in rows[0][1] if k.endswith("hit@3")]
     print("| strategy | " + " | ".join(kinds) + " |\n|---|" + "---|" * len(kinds))

@@ -18,11 +18,11 @@ from evaluation.benchmark import (
     run_benchmark,
 )
 from evaluation.devset import load_devset
-from evaluation.grid import parse_config, parse_grid
+from evaluation.grid import parse_grid
 from evaluation.runner import corpus_hash
 from evaluation.stock import stock_ranker
 from evaluation.suite import ConfigResult, evaluate_config
-from retrieval.settings import RetrieverSettings
+from retrieval.settings import RetrieverSettings, parse_overrides
 
 EPILOG = """\
 --compare takes NAME=V1,V2,… axes (their cartesian product) and/or presets, each a list of
@@ -74,11 +74,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--limit", type=int, help="benchmark: only the first N questions")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument(
+        "--backend", metavar="NAME", help="BM25 backend: sparse (default) or rank-bm25 (reference)"
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    base = RetrieverSettings().with_overrides(parse_config(args.config))
+    overrides = parse_overrides(args.config)
+    if args.backend:
+        overrides["backend"] = args.backend
+    base = RetrieverSettings().with_overrides(overrides)
     configurations = [("base", {}), *parse_grid(args.compare)]
     if args.benchmark:
         return _run_benchmark(args, base, configurations)
@@ -102,7 +108,7 @@ def _run_devset(
         "qa_file": str(qa_file),
         "questions": len(questions),
         "shown_k": args.k,
-        "base_overrides": parse_config(args.config),
+        "base_overrides": parse_overrides(args.config),
     }
     payload = report.dev_json(results, meta)
     report.write_reports(args.out, report.dev_markdown(results, meta, args.k), payload)
@@ -135,7 +141,7 @@ def _run_benchmark(
         "data": str(args.data),
         "passages": len(data.passages),
         "questions": len(data.questions),
-        "base_overrides": parse_config(args.config),
+        "base_overrides": parse_overrides(args.config),
     }
     payload = report.benchmark_json(results, meta)
     report.write_reports(args.out, report.benchmark_markdown(args.benchmark, results, meta), payload)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from retrieval.errors import ConfigError
 from retrieval.retriever import Retriever
-from retrieval.settings import RetrieverSettings
+from retrieval.settings import RetrieverSettings, parse_overrides
 
 DEFAULT_CORPUS = "corpus"
 
@@ -28,12 +27,7 @@ def add_retriever_options(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from_args(args: argparse.Namespace) -> RetrieverSettings:
-    overrides: dict[str, str] = {}
-    for item in args.config:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise ConfigError(f"--config expects NAME=VALUE, got {item!r}")
-        overrides[name.strip()] = value.strip()
+    overrides = parse_overrides(args.config)
     if args.backend:
         overrides["backend"] = args.backend
     return RetrieverSettings().with_overrides(overrides)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -79,6 +80,17 @@ class RetrieverSettings:
             "fusion_max_chunks",
         )
         return ";".join(f"{n}={getattr(self, n)!r}" for n in relevant)
+
+
+def parse_overrides(arguments: Sequence[str]) -> dict[str, str]:
+    """`NAME=VALUE` arguments as a dict (values parsed later by `RetrieverSettings.with_overrides`)."""
+    overrides: dict[str, str] = {}
+    for argument in arguments:
+        name, sep, value = argument.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"--config {argument!r}: expected NAME=VALUE")
+        overrides[name.strip()] = value.strip()
+    return overrides
 
 
 def _parse_like(current: object, raw: str, name: str) -> object:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.grid import PRESETS, parse_config, parse_grid
+from evaluation.grid import PRESETS, parse_grid
 from retrieval.errors import ConfigError
 from retrieval.settings import RetrieverSettings
 
@@ -30,9 +30,3 @@ def test_every_preset_names_real_settings(preset: str) -> None:
 def test_bad_compare_arguments_are_rejected(argument: str) -> None:
     with pytest.raises(ConfigError, match="--compare"):
         parse_grid([argument])
-
-
-def test_config_pairs() -> None:
-    assert parse_config(["k1=1.2", "tokenizer=search"]) == {"k1": "1.2", "tokenizer": "search"}
-    with pytest.raises(ConfigError, match="NAME=VALUE"):
-        parse_config(["k1"])

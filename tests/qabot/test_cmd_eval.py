@@ -93,3 +93,9 @@ def test_registered_in_the_qabot_cli(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0
     assert capsys.readouterr().out.splitlines()[1].split()[0] == "stock"
     assert cli.main(["eval", "--benchmark", "drcd", "--data", str(tmp_path / "missing")]) == 2
+
+
+def test_backend_option_selects_the_reference(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_eval("--corpus", str(ROOT / "corpus"), "--out", str(tmp_path), "--json", "--backend", "rank-bm25")
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["configurations"][0]["settings"]["backend"] == "rank-bm25"
