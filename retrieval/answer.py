@@ -81,15 +81,25 @@ def select_excerpt(text: str, terms: Sequence[str], index: Index) -> str:
         if weights[i] > 0 and length <= budget:
             chosen.append(i)
             budget -= length
+    ordered = sorted(chosen)
     parts: list[str] = []
-    for n, i in enumerate(sorted(chosen)):
-        if n and i != sorted(chosen)[n - 1] + 1:
+    for previous, i in zip([None, *ordered], ordered, strict=False):
+        if previous is not None and i != previous + 1:
             parts.append(messages.ELLIPSIS)
         parts.append(flat[sentences[i][0] : sentences[i][1]].strip())
-    excerpt = "".join(parts)
-    if len(excerpt) > EXCERPT_MAX_CHARS * 2:  # one enormous sentence: keep the part around the first term
-        excerpt = excerpt[: EXCERPT_MAX_CHARS * 2] + messages.ELLIPSIS
-    return excerpt
+    return window_around_terms("".join(parts), terms, EXCERPT_MAX_CHARS * 2)
+
+
+def window_around_terms(excerpt: str, terms: Sequence[str], limit: int) -> str:
+    """An over-long excerpt (one enormous sentence) cut to `limit` characters around its first query term."""
+    if len(excerpt) <= limit:
+        return excerpt
+    folded = fold_for_matching(excerpt)
+    first = min((p for p in (folded.find(t) for t in terms) if p >= 0), default=0)
+    start = min(max(0, first - limit // 4), len(excerpt) - limit)
+    head = messages.ELLIPSIS if start else ""
+    tail = messages.ELLIPSIS if start + limit < len(excerpt) else ""
+    return head + excerpt[start : start + limit] + tail
 
 
 def citation(chunk: Chunk) -> str:

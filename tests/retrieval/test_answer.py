@@ -140,3 +140,15 @@ def test_highlight_spans_match_through_the_fold_and_merge() -> None:
     assert highlight_spans("加強秸稈禁燒管控", ["秸秆", "禁烧"]) == ((2, 6),)
     assert highlight_spans("秸稈，禁燒", ["秸秆", "禁烧"]) == ((0, 2), (3, 5))
     assert highlight_spans("ＰＭ２.５濃度", ["pm2.5"]) == ((0, 5),)
+
+
+def test_an_enormous_sentence_is_cut_around_the_first_term() -> None:
+    from retrieval.answer import window_around_terms
+
+    text = "加强生态环境保护" * 100 + "秸秆禁烧" + "推动绿色发展" * 50
+    cut = window_around_terms(text, ["秸秆"], 200)
+    assert "秸秆禁烧" in cut
+    assert cut.startswith("…") and cut.endswith("…")
+    assert len(cut) == 202
+    assert window_around_terms("短句。", ["秸秆"], 200) == "短句。"
+    assert window_around_terms(text, ["不存在"], 200).startswith("加强")
