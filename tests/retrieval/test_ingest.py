@@ -92,3 +92,19 @@ def test_eval_folder_and_readme_are_not_speeches(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# corpus", encoding="utf-8")
     (tmp_path / "speech.md").write_text(SIMPLIFIED, encoding="utf-8")
     assert [p.name for p in corpus_files(tmp_path)] == ["speech.md"]
+
+
+def test_binary_that_happens_to_decode_is_not_text(tmp_path: Path) -> None:
+    (tmp_path / "speech.txt").write_text(SIMPLIFIED, encoding="utf-8")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00\x01\x02\x03" * 200)
+    corpus = load_corpus(tmp_path)
+    assert [d.doc_id for d in corpus.documents] == ["speech"]
+    assert "cannot decode" in corpus.skipped[0].reason
+
+
+def test_gbk_file_without_any_hint_is_read_as_chinese(tmp_path: Path, corpus_dir: Path) -> None:
+    text = (corpus_dir / "004_2f607277eea193bb.txt").read_text(encoding="utf-8")
+    (tmp_path / "gbk.txt").write_bytes(text.encode("gbk", errors="replace"))
+    (doc,) = load_corpus(tmp_path).documents
+    assert doc.encoding == "gb18030"
+    assert doc.title == "在市生态环境局2025年工作会议上的讲话"
