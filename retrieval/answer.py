@@ -102,6 +102,11 @@ def window_around_terms(excerpt: str, terms: Sequence[str], limit: int) -> str:
     return head + excerpt[start : start + limit] + tail
 
 
+def number_withheld(excerpt: str) -> bool:
+    """The excerpt has redactions and states no figure at all: a question for a number gets a note."""
+    return bool(find_redactions(excerpt)) and not any(ch.isdigit() for ch in excerpt)
+
+
 def citation(chunk: Chunk) -> str:
     """《title》 › section › ¶N — what a user pastes into a report."""
     sections = "".join(SECTION_SEPARATOR + label for label in chunk.section)
@@ -155,7 +160,7 @@ def build_answer(
     notes = [note] if note else []
     if not answered:
         notes.append(not_covered_message(index, script))
-    elif QUANTITY_QUESTION.search(fold_for_matching(question)) and find_redactions(hits[0].excerpt):
+    elif QUANTITY_QUESTION.search(fold_for_matching(question)) and number_withheld(hits[0].excerpt):
         notes.append(to_script(messages.NUMBER_REDACTED, script))
     message = "\n".join(notes)
     return Answer(

@@ -131,6 +131,7 @@ def test_question_for_a_redacted_number_says_the_number_may_be_missing(retriever
     assert answer.answered
     assert "隐去的数字" in answer.message
     assert "隐去的数字" not in retriever.ask("督察指出的个性问题是什么？").message
+    assert "隱去的數字" not in retriever.ask("開發區空氣質量排第幾？").message  # 倒數第7 is stated
     assert "隱去的數字" in retriever.ask("第二輪中央督察反饋了幾項問題").message
 
 
