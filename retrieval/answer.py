@@ -1,7 +1,7 @@
 """From ranked chunks to an `Answer`: excerpt, highlights, citation, warnings, abstention, script.
 
 Abstention rule (thresholds in `RetrieverSettings`, chosen with `qabot eval`): answer only when
-  1. the top BM25 score is at least `min_score`, and
+  1. the top BM25 score is at least `min_score` (off by default: absolute scores change with corpus size), and
   2. coverage — the idf-weighted share of the question's terms that occur (as text) in the top chunk —
      is at least `min_coverage`, and
   3. known share — the idf-weighted share of the question's terms the corpus knows at all

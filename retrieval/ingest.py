@@ -13,6 +13,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from retrieval.errors import CorpusError
+from retrieval.markdown import strip_markdown
 from retrieval.normalize import normalize_document
 from retrieval.types import Document
 
@@ -113,6 +114,8 @@ def read_document(path: Path, corpus_dir: Path) -> Document:
     if not data.strip():
         raise ValueError("empty file")
     text, encoding = decode_bytes(data)
+    if path.suffix.lower() == ".md":
+        text = strip_markdown(text)
     normalized = normalize_document(text)
     if not normalized.text.strip():
         raise ValueError("no speech text left after removing site boilerplate")

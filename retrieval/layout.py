@@ -16,9 +16,13 @@ _HEAD_LINES = 5  # site headers / date lines are only recognised this close to t
 _BREAK_CHARS = f"{P.CJK_CLASS}{re.escape(''.join(P.CJK_PUNCT))}{CUT}"
 # Paragraph steps, applied in order: collapse blanks, break paragraphs, glue sentinels to their text,
 # strip line ends, fold sentinel-only lines into the next paragraph, drop a trailing empty line.
+_SPACE_BREAK = re.compile(rf"(?<=[{_BREAK_CHARS}]) +(?=[{_BREAK_CHARS}])")
+# A document whose longest line holds more than this share of its text is a one-line scrape.
+ONE_LINE_SHARE = 0.5
+ONE_LINE_MIN_CHARS = 300  # and is this long: a short note with a long last line is not a scrape
 _LAYOUT_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[ \t\u00a0\u3000]+"), " "),
-    (re.compile(rf"(?<=[{_BREAK_CHARS}]) +(?=[{_BREAK_CHARS}])"), "\n"),
+    (_SPACE_BREAK, "\n"),
     (re.compile(r" *\x00 *"), CUT),
     (re.compile(r"^[^\S\n]+|[^\S\n]+$", re.M), ""),
     (re.compile(r"^(\x00*)\n", re.M), r"\1"),
@@ -84,10 +88,23 @@ def extract_header(text: str) -> tuple[str, str, list[str], list[list[Edit]]]:
     return title, text, names, steps
 
 
+def is_one_line_scrape(text: str) -> bool:
+    """Whether the text lost its line breaks (one line holds most of it), so spaces mark paragraphs.
+
+    In text that kept its lines, a space after "1." or between words is just a space.
+    """
+    longest = max((len(line) for line in text.split("\n")), default=0)
+    return longest >= ONE_LINE_MIN_CHARS and longest > ONE_LINE_SHARE * len(text)
+
+
 def paragraphs(text: str) -> tuple[str, tuple[int, ...], list[list[Edit]]]:
     """Collapse whitespace, split paragraphs, and turn cut sentinels into offsets."""
     steps: list[list[Edit]] = []
+    one_line = is_one_line_scrape(text)
     for pattern, repl in _LAYOUT_STEPS:
+        if pattern is _SPACE_BREAK and not one_line:
+            steps.append([])
+            continue
         text, edits = sub(pattern, repl, text)
         steps.append(edits)
     # The k-th sentinel lands where it stands once the k sentinels before it are gone.

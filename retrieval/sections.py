@@ -13,6 +13,8 @@ from retrieval.markers import (
 )
 
 _SENTENCE_END = re.compile(r"[。!?;]")
+# Heading levels from which a one-sentence line is a list item rather than a heading (1. / 第一,).
+NUMBERED_ITEM_MIN_LEVEL = 3
 _CLAUSE_END = re.compile(r"[,:、]")
 
 
@@ -51,7 +53,17 @@ def split_sentences(text: str, start: int) -> list[tuple[int, int]]:
 
 
 def heading_split(line: str, level: int) -> int:
-    """Length of the heading part of a line that may continue with body text."""
+    """Length of the heading part of a line that may continue with body text (0: no heading at all).
+
+    A numbered line that is a finished sentence ("1. 市级河长每季度巡河不少于一次。") is a list item of the
+    body, not a heading: its text must reach a chunk.
+    """
+    if (
+        level >= NUMBERED_ITEM_MIN_LEVEL
+        and re.search(r"[。!?;]$", line)
+        and len(_SENTENCE_END.findall(line)) == 1
+    ):
+        return 0
     if len(line) <= HEADING_MAX_CHARS and not re.search(r"[。!?;]\S", line):
         return len(line)
     match = re.search(r"[。!?;]", line)

@@ -30,7 +30,7 @@ class RetrieverSettings:
     chunk_min: int = 80
     chunk_max: int = 400
     # abstention: see retrieval/answer.py for the rule; thresholds from `qabot eval` (docs/evaluation.md)
-    min_score: float = 3.5
+    min_score: float = 0.0  # off: BM25's scale moves with corpus size (docs/evaluation.md)
     min_coverage: float = 0.3
     min_known_share: float = 0.4
     # ranking: "bigram" fuses a character-bigram run with the word run (retrieval/fusion.py); "auto" does so

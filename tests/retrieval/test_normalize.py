@@ -140,7 +140,11 @@ def test_one_line_document_split_into_paragraphs() -> None:
     paras = doc.text.split("\n")
     assert "一、提高政治站位,深刻認識生態環境保護工作的極端重要性" in paras
     assert all(p and p == p.strip() for p in paras)
-    assert normalize_document("We met in Beijing. 我们开会。").text == "We met in Beijing.\n我们开会。"
+    long_line = "我们开会。" * 80
+    assert normalize_document(f"We met in Beijing. {long_line}").text == f"We met in Beijing.\n{long_line}"
+    assert (
+        normalize_document("We met in Beijing. 我们开会。").text == "We met in Beijing. 我们开会。"
+    )  # short: not a scrape
 
 
 @pytest.mark.parametrize(
@@ -325,3 +329,17 @@ def test_damaged_spans_survive_layout_steps() -> None:
     doc = normalize_document(garbled)
     ((start, end),) = doc.damaged
     assert doc.text[start:end] == "。基層環"
+
+
+def test_spaces_break_paragraphs_only_in_one_line_scrapes() -> None:
+    from retrieval.layout import is_one_line_scrape
+
+    lined = normalize_document(
+        "在全市会议上的讲话\n同志们:\n1. 市级河长每季度巡河不少于一次。 2. 县级河长每月巡河。\n"
+    )
+    assert "1. 市级河长每季度巡河不少于一次。 2. 县级河长每月巡河。" in lined.text
+    body = "今天召开全市河长制工作会议,主要任务是总结去年工作,部署今年任务。" * 10
+    one_line = normalize_document(f"在全市会议上的讲话 同志们: {body} 一、提高认识 各级河长要履职。")
+    assert "\n一、提高认识\n" in one_line.text
+    assert is_one_line_scrape("一" * 400 + "\n二")
+    assert not is_one_line_scrape("一" * 100 + "\n二") and not is_one_line_scrape("一二\n三四\n五六")

@@ -44,3 +44,12 @@ def test_section_label_keeps_short_headings_whole_and_cuts_long_ones() -> None:
     assert section_label("(一)强化执法监管,健全环境监管体系") == "(一)强化执法监管,健全环境监管体系"
     long = "一是要认清形势、聚焦问题,高度重视中央环保督察反馈问题的整改工作。中央生态环境保护督察是…"
     assert section_label(long) == "一是要认清形势、聚焦问题"
+
+
+def test_a_numbered_sentence_is_a_list_item_not_a_heading() -> None:
+    from retrieval.sections import heading_split
+
+    assert heading_split("1. 市级河长每季度巡河不少于一次。", 3) == 0
+    assert heading_split("1. 加强组织领导", 3) == len("1. 加强组织领导")
+    assert heading_split("(一)加强组织领导。", 2) == len("(一)加强组织领导。")
+    assert enumeration_level("2. 县级河长每月巡河不少于一次。") == 8
