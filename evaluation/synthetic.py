@@ -8,11 +8,10 @@ sentence boundary, so this is what tokenizing the chunk text would give, up to t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import overload
 
 import numpy as np
 
@@ -20,6 +19,7 @@ from retrieval.errors import CorpusError
 from retrieval.ingest import load_corpus
 from retrieval.normalize import fold_for_matching
 from retrieval.settings import RetrieverSettings
+from retrieval.tokencache import TokenLists
 from retrieval.tokenize import Tokenizer
 
 # Sentence ends (full- and half-width) and line breaks split the corpus into recombinable sentences.
@@ -71,37 +71,13 @@ class SyntheticCorpus:
         ids = self.sentence_ids[self.offsets[i] : self.offsets[i + 1]]
         return list(chain.from_iterable(self.sentence_tokens[s] for s in ids))
 
-    def tokens_view(self) -> ChunkTokens:
+    def tokens_view(self) -> TokenLists:
         """A lazy Sequence of every chunk's tokens: no 1M token lists held in memory at once."""
-        return ChunkTokens(self)
+        return TokenLists(self.size, self.chunk_tokens)
 
     def passages(self) -> list[tuple[str, str]]:
         """(id, text) pairs for `Retriever.from_passages`."""
         return [(f"syn-{i}", self.chunk_text(i)) for i in range(self.size)]
-
-
-class ChunkTokens(Sequence[list[str]]):
-    """Read-only Sequence view composing each chunk's token list on access."""
-
-    def __init__(self, corpus: SyntheticCorpus) -> None:
-        self._corpus = corpus
-
-    def __len__(self) -> int:
-        return self._corpus.size
-
-    @overload
-    def __getitem__(self, index: int) -> list[str]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[list[str]]: ...
-    def __getitem__(self, index: int | slice) -> list[str] | list[list[str]]:
-        if isinstance(index, slice):
-            return [self._corpus.chunk_tokens(i) for i in range(*index.indices(len(self)))]
-        if not -len(self) <= index < len(self):
-            raise IndexError(index)
-        return self._corpus.chunk_tokens(index % len(self))
-
-    def __iter__(self) -> Iterator[list[str]]:
-        return (self._corpus.chunk_tokens(i) for i in range(len(self)))
 
 
 def tokenize_sentences(sentences: Sequence[str], tokenize: Tokenize) -> tuple[tuple[str, ...], ...]:

@@ -12,7 +12,7 @@ import logging
 import multiprocessing
 import os
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import overload
@@ -41,14 +41,16 @@ def text_key(settings: RetrieverSettings, text: str) -> bytes:
 SEPARATOR = "\x1f"
 
 
-class JoinedTokens(Sequence[list[str]]):
-    """Token lists stored as joined strings, split on access (the backend reads each list once or twice)."""
+class TokenLists(Sequence[list[str]]):
+    """A read-only sequence of token lists made on access by `make(i)`: a backend reads each once or twice,
+    so nothing needs to hold every list at once."""
 
-    def __init__(self, joined: Sequence[str]) -> None:
-        self.joined = joined
+    def __init__(self, length: int, make: Callable[[int], list[str]]) -> None:
+        self._length = length
+        self._make = make
 
     def __len__(self) -> int:
-        return len(self.joined)
+        return self._length
 
     @overload
     def __getitem__(self, i: int) -> list[str]: ...
@@ -56,8 +58,18 @@ class JoinedTokens(Sequence[list[str]]):
     def __getitem__(self, i: slice) -> list[list[str]]: ...
     def __getitem__(self, i: int | slice) -> list[str] | list[list[str]]:
         if isinstance(i, slice):
-            return [split_tokens(j) for j in self.joined[i]]
-        return split_tokens(self.joined[i])
+            return [self._make(j) for j in range(*i.indices(self._length))]
+        if not -self._length <= i < self._length:
+            raise IndexError(i)
+        return self._make(i % self._length)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return (self._make(i) for i in range(self._length))
+
+
+def joined_token_lists(joined: Sequence[str]) -> TokenLists:
+    """Token lists stored as joined strings, split on access."""
+    return TokenLists(len(joined), lambda i: split_tokens(joined[i]))
 
 
 def split_tokens(joined: str) -> list[str]:
@@ -102,7 +114,7 @@ class TokenCache:
 
     def tokenize(
         self, texts: Sequence[str], settings: RetrieverSettings, workers: int | None = None
-    ) -> JoinedTokens:
+    ) -> TokenLists:
         """Tokens for every text: cached ones reused, the rest computed (in parallel if many) and stored."""
         keys = [text_key(settings, t) for t in texts]
         self.used.update(keys)
@@ -112,7 +124,7 @@ class TokenCache:
             fresh = tokenize_texts([texts[i] for i in missing], settings, workers)
             for i, joined in zip(missing, fresh, strict=True):
                 self.entries[keys[i]] = joined
-        return JoinedTokens([self.entries[k] for k in keys])
+        return joined_token_lists([self.entries[k] for k in keys])
 
     def save(self) -> None:
         """Write the entries used since loading (texts that left the corpus are dropped, so the file does

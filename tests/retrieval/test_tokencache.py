@@ -11,7 +11,7 @@ from retrieval import tokencache
 from retrieval.index import index_text
 from retrieval.retriever import Retriever, build_index
 from retrieval.settings import RetrieverSettings
-from retrieval.tokencache import JoinedTokens, TokenCache, split_tokens, tokenize_texts
+from retrieval.tokencache import TokenCache, joined_token_lists, split_tokens, tokenize_texts
 from retrieval.tokenize import Tokenizer
 
 
@@ -74,8 +74,11 @@ def test_parallel_tokenization_matches_serial(retriever: Retriever, monkeypatch:
 
 
 def test_joined_tokens_split_on_access() -> None:
-    view = JoinedTokens(["秸秆\x1f禁烧", ""])
+    view = joined_token_lists(["秸秆\x1f禁烧", ""])
     assert len(view) == 2
     assert view[0] == ["秸秆", "禁烧"] and view[1] == []
     assert view[0:1] == [["秸秆", "禁烧"]]
     assert list(view) == [["秸秆", "禁烧"], []]
+    assert view[-1] == []
+    with pytest.raises(IndexError):
+        view[2]
