@@ -122,11 +122,12 @@ class Retriever:
 
     def question_terms(self, question: str) -> list[str]:
         """BM25 terms of a question, tokenized exactly as chunks were."""
-        return self.tokenizer.tokenize(fold_for_matching(question[:MAX_QUESTION_CHARS]))
+        return self.tokenizer.tokenize(fold_question(question))
 
     def rank(self, question: str, k: int = 10) -> list[tuple[Chunk, float]]:
         """Raw BM25 ranking, no abstention."""
-        return [(self.chunks[i], s) for i, s in self._top_k(question, self.question_terms(question), k)]
+        folded = fold_question(question)
+        return [(self.chunks[i], s) for i, s in self._top_k(folded, self.tokenizer.tokenize(folded), k)]
 
     def ask(self, question: str, k: int = 3) -> Answer:
         """Answer a question with up to k cited hits, or abstain with a helpful message."""
@@ -137,18 +138,24 @@ class Retriever:
         note = ""
         if len(text) > MAX_QUESTION_CHARS:
             note = to_script(messages.TOO_LONG.format(limit=MAX_QUESTION_CHARS), script)
-        terms = self.question_terms(text)
+        folded = fold_question(text)
+        terms = self.tokenizer.tokenize(folded)
         if not terms:
             message = "\n".join(m for m in (note, to_script(messages.NO_TERMS, script)) if m)
             return Answer(question, script, False, (), message)
-        ranked = self._top_k(text, terms, max(k, 1))
+        ranked = self._top_k(folded, terms, max(k, 1))
         return build_answer(question, script, terms, ranked, self.index, note)
 
-    def _top_k(self, question: str, terms: list[str], k: int) -> list[tuple[int, float]]:
+    def _top_k(self, folded_question: str, terms: list[str], k: int) -> list[tuple[int, float]]:
         """The word run, or the fused word + bigram run when settings.fusion asks for it."""
         if self.fusion is None or not terms:
             return self.index.top_k(terms, k)
-        return self.fusion.top_k(fold_for_matching(question[:MAX_QUESTION_CHARS]), terms, k)
+        return self.fusion.top_k(folded_question, terms, k)
+
+
+def fold_question(question: str) -> str:
+    """The question as matched: cut to MAX_QUESTION_CHARS, then folded like chunk text."""
+    return fold_for_matching(question[:MAX_QUESTION_CHARS])
 
 
 def build_index(
