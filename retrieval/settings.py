@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from retrieval.errors import ConfigError
 
@@ -40,6 +40,12 @@ class RetrieverSettings:
     fusion_max_chunks: int = 100_000
     fusion_depth: int = 50  # how many hits of each run enter the fusion
     rrf_k: int = 60  # reciprocal rank fusion constant
+
+    def __post_init__(self) -> None:
+        # The tokenizer would otherwise fall back to plain jieba for a misspelt mode without a word.
+        if self.tokenizer not in get_args(TokenizerName):
+            choices = ", ".join(get_args(TokenizerName))
+            raise ConfigError(f"unknown tokenizer {self.tokenizer!r}; choose one of: {choices}")
 
     def with_overrides(self, overrides: dict[str, str]) -> RetrieverSettings:
         """Return a copy with NAME=VALUE strings parsed to each field's type."""

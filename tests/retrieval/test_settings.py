@@ -33,3 +33,8 @@ def test_cache_key_covers_index_settings_only() -> None:
     assert base.cache_key() != RetrieverSettings(tokenizer="jieba").cache_key()
     assert base.cache_key() != RetrieverSettings(fusion="none").cache_key()
     assert base.cache_key() == RetrieverSettings(min_coverage=0.9, rrf_k=10).cache_key()
+
+
+def test_unknown_tokenizer_is_refused_not_silently_replaced() -> None:
+    with pytest.raises(ConfigError, match="unknown tokenizer 'jeiba'"):
+        RetrieverSettings().with_overrides({"tokenizer": "jeiba"})
