@@ -6,6 +6,7 @@ import argparse
 import json
 
 from qabot.options import add_retriever_options, retriever_from_args
+from qabot.render import chunk_to_json
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,20 +20,7 @@ def run(args: argparse.Namespace) -> int:
     retriever = retriever_from_args(args)
     for chunk in retriever.chunks:
         if args.json:
-            record = {
-                "chunk_id": chunk.chunk_id,
-                "doc_id": chunk.doc_id,
-                "title": chunk.title,
-                "section": chunk.section_label,
-                "paragraph": chunk.paragraph,
-                "text": chunk.text,
-                "start": chunk.start,
-                "end": chunk.end,
-                "truncated": chunk.truncated,
-                "redacted": chunk.redacted,
-                "damaged": chunk.damaged,
-            }
-            print(json.dumps(record, ensure_ascii=False))
+            print(json.dumps(chunk_to_json(chunk), ensure_ascii=False))
         else:
             print(f"{chunk.chunk_id}  《{chunk.title}》 {chunk.section_label} ¶{chunk.paragraph}")
             print(f"  {chunk.text}\n")

@@ -7,22 +7,33 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from retrieval.types import Answer, Hit
+from retrieval.types import Answer, Chunk, Hit
 
 
-def hit_to_json(hit: Hit) -> dict[str, Any]:
-    """The `ask --json` hit object (contract fields first, extras after)."""
-    chunk = hit.chunk
+def chunk_to_json(chunk: Chunk) -> dict[str, Any]:
+    """A chunk as `qabot chunks --json` prints it, and as every `ask --json` hit carries it."""
     return {
-        "rank": hit.rank,
+        "chunk_id": chunk.chunk_id,
         "doc_id": chunk.doc_id,
         "title": chunk.title,
         "section": chunk.section_label,
-        "chunk_id": chunk.chunk_id,
-        "score": hit.score,
-        "text": chunk.text,
-        "excerpt": hit.excerpt,
         "paragraph": chunk.paragraph,
+        "text": chunk.text,
+        "start": chunk.start,
+        "end": chunk.end,
+        "truncated": chunk.truncated,
+        "redacted": chunk.redacted,
+        "damaged": chunk.damaged,
+    }
+
+
+def hit_to_json(hit: Hit) -> dict[str, Any]:
+    """The `ask --json` hit object: rank, the chunk's fields, then score, excerpt, citation and the rest."""
+    return {
+        "rank": hit.rank,
+        **chunk_to_json(hit.chunk),
+        "score": hit.score,
+        "excerpt": hit.excerpt,
         "citation": hit.citation,
         "highlights": [list(span) for span in hit.highlights],
         "warnings": list(hit.warnings),
