@@ -52,14 +52,19 @@ def message(
     return {"message": body}
 
 
-def reply_to_bot(user_id: int, text: str, chat_id: int, bot_message_id: int) -> dict[str, Any]:
-    replied = {
-        "message_id": bot_message_id,
+def bot_message(chat_id: int, message_id: int) -> dict[str, Any]:
+    """A message the bot sent earlier (what a reply or a button press refers to)."""
+    return {
+        "message_id": message_id,
         "date": int(time.time()),
         "chat": _chat(chat_id),
         "from": BOT_USER,
         "text": "…",
     }
+
+
+def reply_to_bot(user_id: int, text: str, chat_id: int, bot_message_id: int) -> dict[str, Any]:
+    replied = bot_message(chat_id, bot_message_id)
     return message(user_id, text, chat_id=chat_id, extra={"reply_to_message": replied})
 
 
@@ -87,13 +92,7 @@ def sticker(user_id: int) -> dict[str, Any]:
 
 
 def callback(user_id: int, chat_id: int, message_id: int, data: str) -> dict[str, Any]:
-    shown = {
-        "message_id": message_id,
-        "date": int(time.time()),
-        "chat": _chat(chat_id),
-        "from": BOT_USER,
-        "text": "…",
-    }
+    shown = bot_message(chat_id, message_id)
     return {
         "callback_query": {
             "id": str(next(_message_ids)),
