@@ -9,7 +9,7 @@ from rich.console import Console
 
 from qabot.options import add_retriever_options, settings_from_args
 from qabot.report import corpus_report
-from retrieval.retriever import build_index
+from retrieval.retriever import read_and_chunk
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,7 +19,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    index = build_index(Path(args.corpus), settings_from_args(args))
+    # The report needs what ingestion and chunking made, not a BM25 index: no tokenizing here.
+    documents, chunks, skipped = read_and_chunk(Path(args.corpus), settings_from_args(args))
     console = Console(highlight=False)
-    console.print(corpus_report(index.documents, index.chunks, index.skipped))
+    console.print(corpus_report(documents, chunks, skipped))
     return 0

@@ -158,16 +158,24 @@ def fold_question(question: str) -> str:
     return fold_for_matching(question[:MAX_QUESTION_CHARS])
 
 
-def build_index(
-    corpus_dir: Path, settings: RetrieverSettings, token_cache: TokenCache | None = None
-) -> Index:
-    """Ingest, normalize, chunk and index the corpus folder."""
+def read_and_chunk(
+    corpus_dir: Path, settings: RetrieverSettings
+) -> tuple[tuple[Document, ...], list[Chunk], tuple[tuple[str, str], ...]]:
+    """Documents, their chunks, and (file, reason) for every file left out — everything before tokenizing."""
     corpus = load_corpus(corpus_dir)
     chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_min, settings.chunk_max)]
     skipped = tuple((s.path, s.reason) for s in corpus.skipped)
     skipped += tuple((dup, f"same text as {kept}") for kept, dup in corpus.duplicates)
-    log.info("indexed %d documents, %d chunks", len(corpus.documents), len(chunks))
-    index = Index.build(corpus.documents, chunks, settings, skipped, token_cache)
+    return corpus.documents, chunks, skipped
+
+
+def build_index(
+    corpus_dir: Path, settings: RetrieverSettings, token_cache: TokenCache | None = None
+) -> Index:
+    """Ingest, normalize, chunk and index the corpus folder."""
+    documents, chunks, skipped = read_and_chunk(corpus_dir, settings)
+    log.info("indexed %d documents, %d chunks", len(documents), len(chunks))
+    index = Index.build(documents, chunks, settings, skipped, token_cache)
     if token_cache is not None:
         token_cache.save()
     return index
