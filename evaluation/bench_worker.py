@@ -28,8 +28,8 @@ from evaluation.synthetic import (
     project_tokenize,
     tokenize_sentences,
 )
-from retrieval.backends import make_backend
 from retrieval.index import Index
+from retrieval.index.backends import make_backend
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Chunk

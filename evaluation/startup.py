@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from retrieval.index import TokenCache
 from retrieval.retriever import build_index
 from retrieval.settings import RetrieverSettings
-from retrieval.tokencache import TokenCache
 
 QUESTION = "督察指出的个性问题是什么？"
 WARM_RUNS = 3

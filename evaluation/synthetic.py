@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.errors import CorpusError
+from retrieval.index import Tokenizer
+from retrieval.index.tokencache import TokenLists
 from retrieval.ingest import load_corpus
 from retrieval.normalize import fold_for_matching
 from retrieval.settings import RetrieverSettings
-from retrieval.tokencache import TokenLists
-from retrieval.tokenize import Tokenizer
 
 # Sentence ends (full- and half-width) and line breaks split the corpus into recombinable sentences.
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")

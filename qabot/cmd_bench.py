@@ -8,8 +8,8 @@ from pathlib import Path
 from rich.console import Console
 
 from evaluation.bench import DEFAULT_SIZES, QUICK_SIZES, BenchOptions, run_bench
-from retrieval.backends import BACKEND_NAMES, DEFAULT_BACKEND
 from retrieval.errors import ConfigError
+from retrieval.index import BACKEND_NAMES, DEFAULT_BACKEND
 
 _SUFFIXES = {"k": 1_000, "m": 1_000_000}
 TABLE_WIDTH = 132

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from retrieval import messages
+from retrieval.chunk.markers import QUANTITY_QUESTION, SENTENCE
 from retrieval.index import Index, index_text
-from retrieval.markers import QUANTITY_QUESTION, SENTENCE
 from retrieval.normalize import find_redactions, fold_for_matching, to_script
 from retrieval.types import SECTION_SEPARATOR, Answer, Chunk, Hit, Script
 

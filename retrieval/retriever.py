@@ -9,7 +9,10 @@ from pathlib import Path
 
 from retrieval import messages
 from retrieval.answer import build_answer
-from retrieval.cache import (
+from retrieval.chunk import chunk_document
+from retrieval.errors import CacheError
+from retrieval.index import Index, TokenCache, Tokenizer, make_fusion
+from retrieval.index.cache import (
     cache_path,
     corpus_fingerprint,
     default_cache_dir,
@@ -17,15 +20,9 @@ from retrieval.cache import (
     save_index,
     token_cache_path,
 )
-from retrieval.chunk import chunk_document
-from retrieval.errors import CacheError
-from retrieval.fusion import make_fusion
-from retrieval.index import Index
 from retrieval.ingest import load_corpus
 from retrieval.normalize import detect_script, fold_for_matching, to_script
 from retrieval.settings import RetrieverSettings
-from retrieval.tokencache import TokenCache
-from retrieval.tokenize import Tokenizer
 from retrieval.types import Answer, Chunk, Document, NormalizationReport
 
 log = logging.getLogger(__name__)

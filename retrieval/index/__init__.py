@@ -1,0 +1,38 @@
+"""Index stage: `Chunk`s in, a searchable BM25 `Index` out — and a ranked list of chunk positions per query.
+
+Enters: documents and their chunks. `tokenize` turns folded text into terms (jieba + domain dictionary +
+stopwords; the same for index and queries), `tokencache` keeps tokens per chunk text, `bm25` builds the
+`Index` over a scoring backend from `backends/` (rank-bm25 reference, `sparse` default), `fusion` adds the
+optional character-bigram run, `cache` stores the index on disk keyed by corpus and settings (written with
+`atomic`). Leaves: `Index.top_k(terms, k) -> [(chunk position, score)]`.
+"""
+
+from retrieval.index.backends import BACKEND_NAMES, DEFAULT_BACKEND
+from retrieval.index.bm25 import Index, index_text
+from retrieval.index.cache import (
+    cache_path,
+    corpus_fingerprint,
+    default_cache_dir,
+    load_index,
+    save_index,
+    token_cache_path,
+)
+from retrieval.index.fusion import make_fusion
+from retrieval.index.tokencache import TokenCache
+from retrieval.index.tokenize import Tokenizer
+
+__all__ = [
+    "BACKEND_NAMES",
+    "DEFAULT_BACKEND",
+    "Index",
+    "TokenCache",
+    "Tokenizer",
+    "cache_path",
+    "corpus_fingerprint",
+    "default_cache_dir",
+    "index_text",
+    "load_index",
+    "make_fusion",
+    "save_index",
+    "token_cache_path",
+]

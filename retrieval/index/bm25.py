@@ -1,0 +1,97 @@
+"""The searchable index: chunks, their BM25 terms, document frequencies and a scoring backend."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from retrieval.index.backends import Backend, make_backend
+from retrieval.index.tokencache import TokenCache
+from retrieval.normalize import fold_for_matching
+from retrieval.settings import RetrieverSettings
+from retrieval.types import Chunk, Document
+
+
+def index_text(chunk: Chunk, settings: RetrieverSettings) -> str:
+    """Folded text a chunk is indexed under: its section labels (when enabled) and its body."""
+    head = " ".join(chunk.section) + "\n" if settings.index_headings and chunk.section else ""
+    return fold_for_matching(head + chunk.text)
+
+
+def char_ngrams(term: str) -> list[str]:
+    """Single characters of a one-character term, else its character bigrams."""
+    return [term] if len(term) == 1 else [term[i : i + 2] for i in range(len(term) - 1)]
+
+
+@dataclass
+class Index:
+    settings: RetrieverSettings
+    documents: tuple[Document, ...]
+    chunks: tuple[Chunk, ...]
+    document_frequency: dict[str, int]
+    vocabulary_ngrams: frozenset[str]
+    backend: Backend
+    skipped: tuple[tuple[str, str], ...] = field(default=())
+    # character-bigram companion over the same chunks, for fusion (settings.fuses_bigrams); built and
+    # cached with the index so loading never re-tokenizes the corpus
+    bigram: Index | None = None
+
+    @classmethod
+    def build(
+        cls,
+        documents: Sequence[Document],
+        chunks: Sequence[Chunk],
+        settings: RetrieverSettings,
+        skipped: Sequence[tuple[str, str]] = (),
+        token_cache: TokenCache | None = None,
+    ) -> Index:
+        """Tokenize every chunk (reusing cached tokens by content hash) and build the BM25 backend."""
+        texts = [index_text(c, settings) for c in chunks]
+        cache = token_cache if token_cache is not None else TokenCache()
+        tokens = cache.tokenize(texts, settings)
+        index = cls.from_tokens(documents, chunks, tokens, settings, skipped)
+        if settings.fuses_bigrams(len(chunks)):
+            index.bigram = cls.build(documents, chunks, settings.bigram_companion(), (), cache)
+        return index
+
+    @classmethod
+    def from_tokens(
+        cls,
+        documents: Sequence[Document],
+        chunks: Sequence[Chunk],
+        tokens: Sequence[Sequence[str]],
+        settings: RetrieverSettings,
+        skipped: Sequence[tuple[str, str]] = (),
+    ) -> Index:
+        """An index over chunks already tokenized (`tokens[i]` for `chunks[i]`); benchmarks compose these."""
+        backend = make_backend(
+            settings.backend, variant=settings.variant, k1=settings.k1, b=settings.b, epsilon=settings.epsilon
+        )
+        backend.build(tokens)
+        df: Counter[str] = Counter()
+        for chunk_tokens in tokens:
+            df.update(set(chunk_tokens))
+        ngrams = frozenset(g for term in df for g in (*term, *char_ngrams(term)))
+        return cls(settings, tuple(documents), tuple(chunks), dict(df), ngrams, backend, tuple(skipped))
+
+    def idf(self, term: str) -> float:
+        """Always-positive idf (Lucene form); a term absent from the corpus gets the largest weight."""
+        n = len(self.chunks)
+        df = self.document_frequency.get(term, 0)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def is_known(self, term: str) -> bool:
+        """Whether the corpus has this term: as an indexed token, or as characters and bigrams of its tokens.
+
+        The second test survives segmentation differences (question "排" vs corpus "排名") without keeping
+        the whole corpus text in memory.
+        """
+        return term in self.document_frequency or all(g in self.vocabulary_ngrams for g in char_ngrams(term))
+
+    def top_k(self, query_terms: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """(chunk position, BM25 score) of the best chunks containing a query term; ties in corpus order."""
+        if not query_terms or k <= 0:
+            return []
+        return [(i, float(score)) for i, score in self.backend.top_k(list(query_terms), k)]

@@ -1,0 +1,15 @@
+"""Reader for plain-text speeches (`*.txt`, web scrapes): the decoded file, nothing removed yet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrieval.ingest.encoding import decode_bytes
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """(text, encoding) of a plain-text file; raises ValueError for an empty one."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise ValueError("empty file")
+    return decode_bytes(data)

@@ -1,0 +1,22 @@
+"""Normalize stage: raw scraped text in, clean display text and a report of what changed out.
+
+Enters: the decoded text of one file. Steps: NFKC, GBK mojibake repair (`mojibake`, `residue`, `lexicon`),
+pinyin ruby, title and header (`layout`), site boilerplate (`patterns`, data only), paragraphs; every step
+reports its edits (`edits`) so damaged spans follow the text. Leaves: `NormalizedText` (title, text, cut
+offsets, damaged spans, `NormalizationReport`). Also the script helpers every stage shares (`script`):
+fold for matching, convert for display, detect the asker's script; and redaction spans (`redactions`).
+"""
+
+from retrieval.normalize.document import normalize_document, remove_boilerplate, strip_pinyin_ruby
+from retrieval.normalize.redactions import find_redactions
+from retrieval.normalize.script import detect_script, fold_for_matching, to_script
+
+__all__ = [
+    "detect_script",
+    "find_redactions",
+    "fold_for_matching",
+    "normalize_document",
+    "remove_boilerplate",
+    "strip_pinyin_ruby",
+    "to_script",
+]

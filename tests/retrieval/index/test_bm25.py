@@ -1,0 +1,67 @@
+"""The index against rank-bm25 itself: same tokens, same parameters, same ranking and scores."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from rank_bm25 import BM25Okapi
+
+from retrieval.index.bm25 import Index, index_text
+from retrieval.index.tokenize import Tokenizer
+from retrieval.retriever import Retriever
+from retrieval.settings import RetrieverSettings
+
+QUESTIONS = [
+    "督察指出的个性问题是什么",
+    "秸秆禁烧",
+    "开发区空气质量排名",
+    "网格员培训",
+    "信访问题整改",
+    "黑臭水体",
+    "扬尘管控",
+    "信用修复",
+    "生态保护红线",
+    "企业违法排污怎么处罚",
+]
+
+
+@pytest.mark.parametrize("backend", ["rank-bm25", "sparse"])
+@pytest.mark.parametrize(("k1", "b"), [(1.5, 0.75), (1.2, 0.5), (2.0, 1.0)])
+def test_scores_match_rank_bm25_on_the_corpus(
+    retriever: Retriever, backend: str, k1: float, b: float
+) -> None:
+    settings = RetrieverSettings(k1=k1, b=b, backend=backend)
+    index = Index.build(retriever.documents, retriever.chunks, settings)
+    tokenizer = Tokenizer(settings)
+    corpus_tokens = [tokenizer.tokenize(index_text(c, settings)) for c in retriever.chunks]
+    reference = BM25Okapi(corpus_tokens, k1=k1, b=b, epsilon=settings.epsilon)
+    for question in QUESTIONS:
+        terms = tokenizer.tokenize(question)
+        expected = reference.get_scores(terms)
+        got = index.top_k(terms, 10)
+        assert got, question
+        for position, score in got:
+            assert math.isclose(score, expected[position], rel_tol=1e-9)
+        best = sorted(range(len(expected)), key=lambda i: (-expected[i], i))[: len(got)]
+        assert [p for p, _ in got] == best
+
+
+def test_no_match_means_no_hits(retriever: Retriever) -> None:
+    assert retriever.index.top_k(["世界杯"], 5) == []
+    assert retriever.index.top_k([], 5) == []
+
+
+def test_headings_contribute_index_terms(retriever: Retriever) -> None:
+    chunk = next(c for c in retriever.chunks if c.section and c.section[-1] not in c.text)
+    assert chunk.section[-1][:4] in index_text(chunk, RetrieverSettings())
+    assert chunk.section[-1][:4] not in index_text(chunk, RetrieverSettings(index_headings=False))
+
+
+def test_known_terms_survive_segmentation_differences(retriever: Retriever) -> None:
+    index = retriever.index
+    assert index.is_known("排")  # only inside 排名 / 排污 in the speeches
+    assert index.is_known("督察")
+    assert not index.is_known("北京")
+    assert not index.is_known("世界杯")
+    assert index.idf("世界杯") > index.idf("督察") > 0
