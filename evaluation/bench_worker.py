@@ -9,8 +9,8 @@ import dataclasses
 import gc
 import json
 import multiprocessing
-import pickle
 import resource
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -28,7 +28,7 @@ from evaluation.synthetic import (
     project_tokenize,
     tokenize_sentences,
 )
-from retrieval.index import Index
+from retrieval.index import Index, store
 from retrieval.index.backends import make_backend
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings
@@ -81,7 +81,7 @@ def _setup(job: BenchJob) -> tuple[SyntheticCorpus, Callable[[str], list[str]]]:
 
 
 def measure_retrieval(job: BenchJob) -> dict[str, Any]:
-    """Build, pickle, reload and query one backend on a synthetic corpus of `job.size` chunks."""
+    """Build, store, reload (memory-mapped) and query one backend on `job.size` synthetic chunks."""
     corpus, tokenize = _setup(job)
     query_tokens = [tokenize(q) for q in job.queries]
     setup_rss = peak_rss_mb()
@@ -92,17 +92,16 @@ def measure_retrieval(job: BenchJob) -> dict[str, Any]:
     start = time.perf_counter()
     backend.build(corpus.tokens_view())
     build_s = time.perf_counter() - start
-    path = Path(job.scratch_dir) / f"index-{job.backend}-{job.size}.pkl"
-    with path.open("wb") as fh:
-        pickle.dump(backend, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    index_bytes = path.stat().st_size
+    folder = Path(job.scratch_dir) / f"index-{job.backend}-{job.size}"
+    folder.mkdir(parents=True, exist_ok=True)
+    store.save_backend(backend, folder, "word")
+    index_bytes = sum(p.stat().st_size for p in folder.iterdir())
     del backend
     gc.collect()
     start = time.perf_counter()
-    with path.open("rb") as fh:
-        backend = pickle.load(fh)
+    backend = store.load_backend(folder, "word", dataclasses.replace(settings, backend=job.backend), job.size)
     load_s = time.perf_counter() - start
-    path.unlink()
+    shutil.rmtree(folder)
     latencies = _timed_each(query_tokens, lambda q: backend.top_k(q, TOP_K), f"{job.backend} {job.size:,}")
     return {
         "build_s": build_s,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -71,17 +70,16 @@ class Retriever:
             return cls(build_index(corpus, settings), corpus)
         key = corpus_fingerprint(corpus, settings)
         path = cache_path(Path(cache_dir) if cache_dir else default_cache_dir(), key)
-        index = load_index(path, key)
+        # the cache key leaves out settings that do not change the index (abstention thresholds, fusion
+        # depth): a cached index is loaded with the current settings, never the ones it was built with
+        index = load_index(path, key, settings)
         if index is None:
-            index = build_index(corpus, settings, TokenCache(token_cache_path(path.parent)))
+            tokens = TokenCache(token_cache_path(path.parent), shared=settings.shared_cache)
+            index = build_index(corpus, settings, tokens)
             try:
-                save_index(path, key, index)
+                save_index(path, key, index, shared=settings.shared_cache)
             except CacheError as exc:  # a read-only cache dir costs speed, not answers
                 log.warning("%s", exc)
-        elif index.settings != settings:
-            # the cache key leaves out settings that do not change the index (abstention thresholds, fusion
-            # depth): the cached index must not bring back the values it was built with
-            index = dataclasses.replace(index, settings=settings)
         return cls(index, corpus)
 
     @classmethod

@@ -40,6 +40,9 @@ class RetrieverSettings:
     fusion_max_chunks: int = 100_000
     fusion_depth: int = 50  # how many hits of each run enter the fusion
     rrf_k: int = 60  # reciprocal rank fusion constant
+    # cache files readable by other users (0644, folders 0755) for replicas under another uid; by default
+    # only the owner may read them (0600 / 0700). Not part of the cache key.
+    shared_cache: bool = False
 
     def __post_init__(self) -> None:
         # The tokenizer would otherwise fall back to plain jieba for a misspelt mode without a word.

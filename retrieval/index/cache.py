@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import pickle
+import shutil
+import time
 from functools import cache
 from pathlib import Path
 
 import platformdirs
 
 from retrieval.errors import CacheError
-from retrieval.index.atomic import atomic_pickle
+from retrieval.index import store
 from retrieval.index.bm25 import Index
 from retrieval.ingest import corpus_files
 from retrieval.settings import RetrieverSettings
@@ -20,8 +21,10 @@ log = logging.getLogger(__name__)
 
 # Older index files beyond this many (oldest first) are removed when a new one is written.
 MAX_CACHED_INDEXES = 8
-# Bump when the pickled layout changes; code and data changes are caught by `pipeline_fingerprint`.
-CACHE_FORMAT = "qabot-index-2"
+# A builder's temporary folder older than this was left by a crash (a 1M-chunk build takes minutes).
+ABANDONED_AFTER_S = 6 * 3600
+# Bump when the stored layout changes; code and data changes are caught by `pipeline_fingerprint`.
+CACHE_FORMAT = "qabot-index-3"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the whole retrieval package
 
 
@@ -50,41 +53,54 @@ def corpus_fingerprint(corpus_dir: Path, settings: RetrieverSettings) -> str:
 
 
 def cache_path(cache_dir: Path, key: str) -> Path:
-    return cache_dir / f"index-{key[:32]}.pkl"
+    """The folder holding the index for `key` (see `store` for its files)."""
+    return cache_dir / f"index-{key[:32]}"
 
 
-def load_index(path: Path, key: str) -> Index | None:
-    """The cached index if present and intact; a corrupt or foreign file is reported and ignored."""
-    if not path.exists():
+def load_index(path: Path, key: str, settings: RetrieverSettings) -> Index | None:
+    """The cached index if present and intact; a damaged, tampered or foreign one is reported and ignored."""
+    if not path.is_dir():
         return None
     try:
-        with path.open("rb") as fh:
-            stored_key, index = pickle.load(fh)
-    except Exception as exc:  # any unpickling failure means the file cannot be trusted
-        log.warning("index cache %s is unreadable (%s: %s); rebuilding", path, type(exc).__name__, exc)
+        return store.load(path, key, settings)
+    except store.StoreError as exc:
+        log.warning("index cache %s is unusable (%s); rebuilding", path, exc)
         return None
-    if stored_key != key or not isinstance(index, Index):
-        log.warning("index cache %s is stale; rebuilding", path)
-        return None
-    return index
 
 
-def save_index(path: Path, key: str, index: Index) -> None:
-    """Write atomically, so concurrent builders never leave a torn file; then prune old indexes."""
+def save_index(path: Path, key: str, index: Index, *, shared: bool = False) -> None:
+    """Write atomically, so concurrent builders never leave a torn index; then prune old indexes.
+
+    `shared` makes the files readable by other users (see `atomic`); by default only the owner can read them.
+    """
     try:
-        atomic_pickle(path, (key, index))
+        store.save(index, path, key, shared=shared)
     except OSError as exc:
         raise CacheError(f"cannot write index cache in {path.parent}: {exc.strerror or exc}") from exc
+    except store.StoreError as exc:
+        log.info("index not cached: %s", exc)
+        return
     prune_old_indexes(path.parent)
 
 
 def token_cache_path(cache_dir: Path) -> Path:
     """One token cache per library version; it is keyed inside by tokenizer settings and text."""
-    return cache_dir / f"tokens-{pipeline_fingerprint()[:16]}.pkl"
+    return cache_dir / f"tokens-{pipeline_fingerprint()[:16]}.json"
 
 
 def prune_old_indexes(cache_dir: Path) -> None:
-    """Keep the newest MAX_CACHED_INDEXES index files; a file another process removed first is fine."""
-    files = sorted(cache_dir.glob("index-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for stale in files[MAX_CACHED_INDEXES:]:
-        stale.unlink(missing_ok=True)
+    """Keep the newest MAX_CACHED_INDEXES index folders; one another process removed first is fine."""
+    folders = []
+    for folder in cache_dir.glob("index-*"):
+        try:
+            mtime = folder.stat().st_mtime
+        except OSError:
+            continue
+        if not folder.is_dir():
+            continue  # e.g. an index-*.pkl of an older version: never read, left to its owner
+        if not folder.suffix:
+            folders.append((mtime, folder))
+        elif time.time() - mtime > ABANDONED_AFTER_S:  # a crashed builder's temporary folder
+            shutil.rmtree(folder, ignore_errors=True)
+    for _, stale in sorted(folders, reverse=True)[MAX_CACHED_INDEXES:]:
+        shutil.rmtree(stale, ignore_errors=True)

@@ -8,16 +8,16 @@ first build spreads over the machine's cores.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import multiprocessing
 import os
-import pickle
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import overload
 
-from retrieval.index.atomic import atomic_pickle
+from retrieval.index.atomic import atomic_write_bytes
 from retrieval.index.tokenize import Tokenizer
 from retrieval.settings import RetrieverSettings
 
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 # Below this many characters to tokenize, starting worker processes costs more than it saves.
 PARALLEL_MIN_CHARS = 2_000_000
 BATCH_SIZE = 2_000
+KEY_BYTES = 16
+TOKEN_CACHE_FORMAT = "qabot-tokens-1"
 
 
 def tokenizer_key(settings: RetrieverSettings) -> str:
@@ -33,7 +35,7 @@ def tokenizer_key(settings: RetrieverSettings) -> str:
 
 
 def text_key(settings: RetrieverSettings, text: str) -> bytes:
-    return hashlib.blake2b(f"{tokenizer_key(settings)}\n{text}".encode(), digest_size=16).digest()
+    return hashlib.blake2b(f"{tokenizer_key(settings)}\n{text}".encode(), digest_size=KEY_BYTES).digest()
 
 
 # Tokens are kept joined by this separator: one string per chunk costs a fraction of a list of strings,
@@ -96,21 +98,22 @@ def tokenize_texts(
 
 
 class TokenCache:
-    """A persistent map from (tokenizer settings, text) to tokens; a missing or corrupt file starts empty."""
+    """A persistent map from (tokenizer settings, text) to tokens; a missing or corrupt file starts empty.
 
-    def __init__(self, path: Path | None = None) -> None:
+    Stored as JSON (never pickle): {"format", "keys": [hex], "tokens": [joined tokens]}, checked on load.
+    """
+
+    def __init__(self, path: Path | None = None, *, shared: bool = False) -> None:
         self.path = path
+        self.shared = shared  # file mode: see `atomic`
         self.entries: dict[bytes, str] = {}  # joined tokens
         self.used: set[bytes] = set()  # keys asked for since loading: what the current corpus needs
         self.misses = 0  # texts tokenized afresh since loading
         if path is not None and path.exists():
             try:
-                with path.open("rb") as fh:
-                    loaded = pickle.load(fh)
-                if isinstance(loaded, dict):
-                    self.entries = loaded
-            except Exception as exc:  # an unreadable cache only costs time
-                log.warning("token cache %s is unreadable (%s); starting afresh", path, type(exc).__name__)
+                self.entries = _decode(json.loads(path.read_bytes()))
+            except (OSError, ValueError, TypeError) as exc:  # an unreadable cache only costs time
+                log.warning("token cache %s is unreadable (%s); starting afresh", path, exc)
 
     def tokenize(
         self, texts: Sequence[str], settings: RetrieverSettings, workers: int | None = None
@@ -132,7 +135,27 @@ class TokenCache:
         if self.path is None:
             return
         self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+        stored = {
+            "format": TOKEN_CACHE_FORMAT,
+            "keys": [k.hex() for k in self.entries],
+            "tokens": list(self.entries.values()),
+        }
         try:
-            atomic_pickle(self.path, self.entries)
+            data = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode()
+            atomic_write_bytes(self.path, data, shared=self.shared)
         except OSError as exc:
             log.warning("cannot write token cache %s: %s", self.path, exc)
+
+
+def _decode(stored: object) -> dict[bytes, str]:
+    """Entries of a stored token cache; ValueError unless every key and value has the expected shape."""
+    if not isinstance(stored, dict) or stored.get("format") != TOKEN_CACHE_FORMAT:
+        raise ValueError("not a token cache of this version")
+    keys, tokens = stored.get("keys"), stored.get("tokens")
+    if not (isinstance(keys, list) and isinstance(tokens, list) and len(keys) == len(tokens)):
+        raise ValueError("keys and tokens differ in length")
+    if not all(type(k) is str and len(k) == 2 * KEY_BYTES for k in keys):
+        raise ValueError("malformed key")
+    if not all(type(t) is str for t in tokens):
+        raise ValueError("malformed tokens")
+    return dict(zip(map(bytes.fromhex, keys), tokens, strict=True))

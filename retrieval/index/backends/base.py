@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +32,32 @@ class Backend(Protocol):
     def top_k(self, query_tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
         """Up to k (document index, score) among documents holding a query token, best first."""
         ...
+
+
+# What a backend stores in the index cache: JSON-able metadata and plain numeric arrays (never objects).
+BackendState = tuple[dict[str, Any], dict[str, np.ndarray]]
+
+
+class StorableBackend(Backend, Protocol):
+    """A backend the index cache can store as data and restore without rebuilding."""
+
+    def state(self) -> BackendState:
+        """Metadata and arrays that `restore` turns back into this backend."""
+        ...
+
+    def restore(self, state: BackendState) -> None:
+        """Adopt a stored state; raises ValueError when it is inconsistent (the cache then rebuilds)."""
+        ...
+
+
+def require(condition: bool, what: str) -> None:
+    """Validation of stored state: a failed check is a ValueError naming what was wrong."""
+    if not condition:
+        raise ValueError(f"stored backend state: {what}")
+
+
+def is_array(value: object, dtype: type[np.generic], shape: tuple[int, ...]) -> bool:
+    return isinstance(value, np.ndarray) and value.dtype == dtype and value.shape == shape
 
 
 def select_top_k(scores: FloatArray, candidates: IntArray, k: int) -> list[tuple[int, float]]:

@@ -8,7 +8,7 @@ import numpy as np
 from rank_bm25 import BM25, BM25L, BM25Okapi, BM25Plus
 
 from retrieval.errors import CorpusError
-from retrieval.index.backends.base import FloatArray, IntArray, Variant, select_top_k
+from retrieval.index.backends.base import BackendState, FloatArray, IntArray, Variant, require, select_top_k
 
 
 class RankBM25Backend:
@@ -35,6 +35,30 @@ class RankBM25Backend:
             self._bm25 = BM25L(docs, k1=self.k1, b=self.b, delta=self.delta)
         else:
             self._bm25 = BM25Plus(docs, k1=self.k1, b=self.b, delta=self.delta)
+
+    def state(self) -> BackendState:
+        """The per-document term counts: rebuilding from them reproduces rank_bm25's state exactly (each
+        document's terms in first-seen order keep its idf dictionary's order, hence its ε floor)."""
+        freqs = [] if self._bm25 is None else [list(f.items()) for f in self._bm25.doc_freqs]
+        return {"size": self._size, "doc_freqs": freqs}, {}
+
+    def restore(self, state: BackendState) -> None:
+        meta = state[0]
+        size, freqs = meta.get("size"), meta.get("doc_freqs")
+        require(type(size) is int and size > 0 and isinstance(freqs, list), "size")
+        assert isinstance(freqs, list) and isinstance(size, int)
+        require(len(freqs) in (0, size), "document count")
+        docs: list[list[str]] = []
+        for doc in freqs:
+            require(isinstance(doc, list), "document")
+            tokens: list[str] = []
+            for pair in doc:
+                require(isinstance(pair, list) and len(pair) == 2, "term count")
+                term, tf = pair
+                require(type(term) is str and type(tf) is int and tf > 0, "term count")
+                tokens.extend([term] * tf)
+            docs.append(tokens)
+        self.build(docs or [[] for _ in range(size)])
 
     def scores(self, query_tokens: Sequence[str]) -> FloatArray:
         if self._bm25 is None:

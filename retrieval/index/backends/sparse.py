@@ -17,7 +17,15 @@ import numpy as np
 import scipy.sparse
 
 from retrieval.errors import CorpusError
-from retrieval.index.backends.base import FloatArray, IntArray, Variant, select_top_k
+from retrieval.index.backends.base import (
+    BackendState,
+    FloatArray,
+    IntArray,
+    Variant,
+    is_array,
+    require,
+    select_top_k,
+)
 
 
 class SparseBackend:
@@ -69,6 +77,35 @@ class SparseBackend:
         self._indptr = by_term.indptr.astype(np.int64)
         self._docs = by_term.indices.astype(np.int32, copy=False)
         self._weights = by_term.data
+
+    def state(self) -> BackendState:
+        meta = {"size": self._size, "vocab": list(self._vocab)}
+        arrays = {"idf": self._idf, "indptr": self._indptr, "docs": self._docs, "weights": self._weights}
+        return meta, arrays
+
+    def restore(self, state: BackendState) -> None:
+        meta, arrays = state
+        size: object = meta.get("size")
+        vocab: object = meta.get("vocab")
+        if not (isinstance(size, int) and type(size) is int and size > 0):
+            raise ValueError("stored backend state: size")
+        if not (isinstance(vocab, list) and all(type(t) is str for t in vocab)):
+            raise ValueError("stored backend state: vocabulary")
+        terms = len(vocab)
+        idf, indptr, docs, weights = (arrays.get(n) for n in ("idf", "indptr", "docs", "weights"))
+        require(is_array(idf, np.float64, (terms,)), "idf")
+        require(is_array(indptr, np.int64, (terms + 1,)), "indptr")
+        assert idf is not None and indptr is not None
+        postings = int(indptr[-1])
+        require(
+            is_array(docs, np.int32, (postings,)) and is_array(weights, np.float64, (postings,)), "postings"
+        )
+        require(int(indptr[0]) == 0 and bool(np.all(np.diff(indptr) >= 0)), "indptr order")
+        assert docs is not None and weights is not None
+        require(postings == 0 or (int(docs.min()) >= 0 and int(docs.max()) < size), "document numbers")
+        self._vocab = {t: i for i, t in enumerate(vocab)}
+        require(len(self._vocab) == terms, "duplicate terms")
+        self._size, self._idf, self._indptr, self._docs, self._weights = size, idf, indptr, docs, weights
 
     def _compute_idf(self, doc_freq: IntArray, size: int) -> FloatArray:
         """Per-term idf exactly as rank_bm25 computes it (math.log, its summation order for the average)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,8 +17,10 @@ from evaluation.synthetic import (
     project_tokenize,
 )
 from retrieval.errors import ConfigError, CorpusError
+from retrieval.index import store
 from retrieval.index.backends import BACKEND_NAMES, Backend, make_backend
 from retrieval.index.backends.base import Variant
+from retrieval.settings import RetrieverSettings
 
 CORPUS = Path(__file__).resolve().parents[3] / "corpus"
 _tokenize = project_tokenize()
@@ -159,12 +160,18 @@ def test_plus_never_returns_documents_without_a_query_term(name: str) -> None:
     assert [i for i, _ in backend.top_k(["水"], 3)] == [0]
 
 
-def test_pickled_index_scores_the_same(corpus_10k: SyntheticCorpus, queries: list[list[str]]) -> None:
+@pytest.mark.parametrize("name", BACKEND_NAMES)
+def test_stored_index_scores_the_same(
+    name: str, corpus_10k: SyntheticCorpus, queries: list[list[str]], tmp_path: Path
+) -> None:
     docs = corpus_10k.tokens_view()[:2000]
-    backend = _built("sparse", docs)
-    restored = pickle.loads(pickle.dumps(backend))
+    backend = _built(name, docs)
+    store.save_backend(backend, tmp_path, "word")
+    settings = RetrieverSettings(backend=name, k1=1.5, b=0.75)
+    restored = store.load_backend(tmp_path, "word", settings, len(docs))
     for query in queries[:20]:
         assert restored.top_k(query, 10) == backend.top_k(query, 10)
+        assert np.array_equal(restored.scores(query), backend.scores(query))
 
 
 def test_unknown_names_are_config_errors() -> None:

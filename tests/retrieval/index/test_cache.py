@@ -23,7 +23,7 @@ def small_corpus(tmp_path: Path, corpus_dir: Path) -> Path:
 
 
 def cache_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("index-*.pkl"))
+    return sorted(p for p in folder.glob("index-*") if p.is_dir())
 
 
 def test_second_load_comes_from_the_cache(
@@ -40,7 +40,7 @@ def test_second_load_comes_from_the_cache(
     second = Retriever.from_corpus(small_corpus, cache_dir=cache_dir)
     assert [c.chunk_id for c in second.chunks] == [c.chunk_id for c in first.chunks]
     assert list(small_corpus.iterdir()) == sorted(small_corpus.iterdir())
-    assert not any(p.suffix == ".pkl" for p in small_corpus.iterdir())
+    assert not any(p.name.startswith(("index-", "tokens-")) for p in small_corpus.iterdir())
 
 
 def test_changed_corpus_or_settings_gets_a_new_key(small_corpus: Path) -> None:
@@ -62,10 +62,10 @@ def test_corrupt_cache_is_rebuilt_with_a_warning(
     cache_dir = tmp_path / "cache"
     Retriever.from_corpus(small_corpus, cache_dir=cache_dir)
     (path,) = cache_files(cache_dir)
-    path.write_bytes(b"not a pickle at all")
+    (path / "corpus.json").write_bytes(b"not json at all")
     with caplog.at_level(logging.WARNING):
         rebuilt = Retriever.from_corpus(small_corpus, cache_dir=cache_dir)
-    assert "unreadable" in caplog.text
+    assert "unusable" in caplog.text
     assert rebuilt.ask("约谈开发区").hits
 
 
@@ -76,12 +76,12 @@ def test_foreign_cache_content_is_not_trusted(
     Retriever.from_corpus(small_corpus, cache_dir=cache_dir)
     (path,) = cache_files(cache_dir)
     key = cache.corpus_fingerprint(small_corpus, RetrieverSettings())
-    index = cache.load_index(path, key)
+    index = cache.load_index(path, key, RetrieverSettings())
     assert index is not None
     cache.save_index(path, "some other key", index)
     with caplog.at_level(logging.WARNING):
-        assert cache.load_index(path, key) is None
-    assert "stale" in caplog.text
+        assert cache.load_index(path, key, RetrieverSettings()) is None
+    assert "another corpus or settings" in caplog.text
 
 
 def test_save_is_atomic_and_leaves_no_temporary_files(small_corpus: Path, tmp_path: Path) -> None:
@@ -131,7 +131,7 @@ def test_two_processes_building_at_once_leave_a_valid_cache(small_corpus: Path, 
     assert outputs[0] == outputs[1]
     (path,) = cache_files(cache_dir)
     key = cache.corpus_fingerprint(small_corpus, RetrieverSettings())
-    assert cache.load_index(path, key) is not None
+    assert cache.load_index(path, key, RetrieverSettings()) is not None
 
 
 def test_new_library_code_invalidates_the_cache(small_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -144,5 +144,5 @@ def test_old_index_files_are_pruned(small_corpus: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     retriever = Retriever.from_corpus(small_corpus, cache_dir=cache_dir)
     for n in range(cache.MAX_CACHED_INDEXES + 3):
-        cache.save_index(cache_dir / f"index-{n:032d}.pkl", str(n), retriever.index)
+        cache.save_index(cache_dir / f"index-{n:032d}", str(n), retriever.index)
     assert len(cache_files(cache_dir)) == cache.MAX_CACHED_INDEXES

@@ -20,7 +20,7 @@ def test_adding_a_document_tokenizes_only_its_chunks(tmp_path: Path, corpus_dir:
     folder.mkdir()
     shutil.copy(corpus_dir / "001_63e869ee8e955aba.txt", folder)
     settings = RetrieverSettings()
-    path = tmp_path / "tokens.pkl"
+    path = tmp_path / "tokens.json"
     first = build_index(folder, settings, TokenCache(path))
     shutil.copy(corpus_dir / "002_57d90a8fe15574a8.txt", folder)
     cache = TokenCache(path)
@@ -34,7 +34,7 @@ def test_adding_a_document_tokenizes_only_its_chunks(tmp_path: Path, corpus_dir:
 
 
 def test_changed_tokenizer_settings_do_not_reuse_tokens(tmp_path: Path) -> None:
-    cache = TokenCache(tmp_path / "t.pkl")
+    cache = TokenCache(tmp_path / "t.json")
     cache.tokenize(["秸秆禁烧管控"], RetrieverSettings())
     assert list(cache.tokenize(["秸秆禁烧管控"], RetrieverSettings(tokenizer="bigram"))) == [
         ["秸秆", "秆禁", "禁烧", "烧管", "管控"]
@@ -43,7 +43,7 @@ def test_changed_tokenizer_settings_do_not_reuse_tokens(tmp_path: Path) -> None:
 
 
 def test_corrupt_token_cache_starts_empty(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    path = tmp_path / "t.pkl"
+    path = tmp_path / "t.json"
     path.write_bytes(b"garbage")
     cache = TokenCache(path)
     assert cache.entries == {}
@@ -53,14 +53,14 @@ def test_corrupt_token_cache_starts_empty(tmp_path: Path, caplog: pytest.LogCapt
 
 def test_save_drops_texts_that_left_the_corpus(tmp_path: Path) -> None:
     settings = RetrieverSettings()
-    first = TokenCache(tmp_path / "t.pkl")
+    first = TokenCache(tmp_path / "t.json")
     first.tokenize(["秸秆禁烧", "黑臭水体"], settings)
     first.save()
-    second = TokenCache(tmp_path / "t.pkl")
+    second = TokenCache(tmp_path / "t.json")
     second.tokenize(["黑臭水体"], settings)
     assert second.misses == 0
     second.save()
-    assert len(TokenCache(tmp_path / "t.pkl").entries) == 1
+    assert len(TokenCache(tmp_path / "t.json").entries) == 1
 
 
 def test_parallel_tokenization_matches_serial(retriever: Retriever, monkeypatch: pytest.MonkeyPatch) -> None:
