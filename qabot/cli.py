@@ -23,21 +23,48 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, every subcommand registered."""
+# `qabot --help` lines of the subcommands, so that running one imports only its own module: `ask` need
+# not pay for matplotlib (bench, eval) or telegram (serve). Must equal each module's `help=`
+# (tests/qabot/test_cli.py checks); a module missing here is simply imported.
+COMMAND_HELP = {
+    "ask": "answer questions (arguments, else one per stdin line)",
+    "repl": "interactive question answering",
+    "chunks": "list every chunk (doc_id, title, section, text)",
+    "check": "ingestion and normalization report for the corpus folder",
+    "eval": "measure retrieval quality on the dev set or a benchmark",
+    "serve": "run the Telegram bot (settings from the environment / .env)",
+    "bench": "benchmark the reference and fast BM25 backends",
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; given `command`, the other subcommands are listed but their modules not loaded."""
     parser = argparse.ArgumentParser(
         prog="qabot", description="讲话问答: cited answers from Chinese speeches"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    for module in COMMAND_MODULES:
+        name = module.removeprefix("qabot.cmd_")
+        if command is not None and name != command and name in COMMAND_HELP:
+            sub.add_parser(name, help=COMMAND_HELP[name])
+        else:
+            importlib.import_module(module).register(sub)
     return parser
+
+
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line (the first word not an option), if it is a known one."""
+    words = [a for a in argv if not a.startswith("-")]
+    known = {m.removeprefix("qabot.cmd_") for m in COMMAND_MODULES}
+    return words[0] if words and words[0] in known else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; library errors become one line on stderr and exit code 2."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = chosen_command(argv)
+    parser = build_parser(command) if command else build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

@@ -31,10 +31,13 @@ MAX_QUESTION_CHARS = 500
 
 
 class Retriever:
-    def __init__(self, index: Index, corpus_dir: Path | None = None) -> None:
+    def __init__(
+        self, index: Index, corpus_dir: Path | None = None, *, dictionary_store: Path | None = None
+    ) -> None:
+        """`dictionary_store`: cache folder for the memory-mapped jieba dictionary (fast start-up)."""
         self.index = index
         self.corpus_dir = corpus_dir
-        self.tokenizer = Tokenizer(index.settings)
+        self.tokenizer = Tokenizer(index.settings, dictionary_store)
         self.tokenizer.warm_up()
         self.fusion = make_fusion(index)
 
@@ -80,7 +83,7 @@ class Retriever:
                 save_index(path, key, index, shared=settings.shared_cache)
             except CacheError as exc:  # a read-only cache dir costs speed, not answers
                 log.warning("%s", exc)
-        return cls(index, corpus)
+        return cls(index, corpus, dictionary_store=path.parent)
 
     @classmethod
     def from_passages(

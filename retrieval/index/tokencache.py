@@ -10,10 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import overload
 
@@ -91,6 +89,9 @@ def tokenize_texts(
     workers = workers or min(os.cpu_count() or 1, 8)
     if workers < 2 or sum(map(len, texts)) < PARALLEL_MIN_CHARS:
         return _tokenize_batch((settings, list(texts)))
+    import multiprocessing  # here: a process answering from a cached index never needs them (~15 ms)
+    from concurrent.futures import ProcessPoolExecutor
+
     jobs = [(settings, list(texts[i : i + BATCH_SIZE])) for i in range(0, len(texts), BATCH_SIZE)]
     # spawn, not fork: forking a process that may hold threads (the bot, jieba's lock) is unsafe.
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:

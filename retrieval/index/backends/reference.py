@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from rank_bm25 import BM25, BM25L, BM25Okapi, BM25Plus
 
 from retrieval.errors import CorpusError
 from retrieval.index.backends.base import BackendState, FloatArray, IntArray, Variant, require, select_top_k
+
+if TYPE_CHECKING:
+    from rank_bm25 import BM25
 
 
 class RankBM25Backend:
@@ -29,6 +32,8 @@ class RankBM25Backend:
         self._size, self._bm25 = len(docs), None
         if not any(docs):  # rank_bm25 divides by zero when every document is empty; nothing can match
             return
+        from rank_bm25 import BM25L, BM25Okapi, BM25Plus  # here: only the reference needs it
+
         if self.variant == "okapi":
             self._bm25 = BM25Okapi(docs, k1=self.k1, b=self.b, epsilon=self.epsilon)
         elif self.variant == "l":

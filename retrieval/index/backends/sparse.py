@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
-import scipy.sparse
 
 from retrieval.errors import CorpusError
 from retrieval.index.backends.base import (
@@ -73,6 +72,8 @@ class SparseBackend:
         del freqs
         indptr = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(row_terms, out=indptr[1:])
+        import scipy.sparse  # here, not at the top: answering from a cached index never needs it (~0.1 s)
+
         by_term = scipy.sparse.csr_matrix((weights, ids, indptr), shape=(size, len(vocab))).tocsc()
         self._indptr = by_term.indptr.astype(np.int64)
         self._docs = by_term.indices.astype(np.int32, copy=False)
