@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from rich.console import Console
@@ -46,13 +47,35 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--queries", type=int, default=500, help="queries per configuration (default 500)")
     parser.add_argument("--corpus", default="corpus", help="corpus folder whose sentences are recombined")
     parser.add_argument("--out", default="bench-out", help="folder for bench.json and latency.png")
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="compare with rank_bm25, bm25s and tantivy (needs the bench extra); writes peers.md/.json/.png",
+    )
     parser.set_defaults(func=run)
+
+
+def run_peer_bench(args: argparse.Namespace, sizes: tuple[int, ...]) -> int:
+    from evaluation.peers import markdown_table, run_peers, write_plot  # peers: the bench extra
+
+    rows = run_peers(sizes, Path(args.corpus), args.queries)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    table = markdown_table(rows)
+    (out / "peers.md").write_text(table + "\n", encoding="utf-8")
+    kept = [{k: v for k, v in r.items() if k != "top10"} for r in rows]
+    (out / "peers.json").write_text(json.dumps(kept, indent=2) + "\n", encoding="utf-8")
+    write_plot(rows, out / "peers.png")
+    print(table)
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
     sizes = parse_sizes(args.sizes) if args.sizes else QUICK_SIZES if args.quick else DEFAULT_SIZES
     if args.queries < 1:
         raise ConfigError("--queries must be at least 1")
+    if args.peers:
+        return run_peer_bench(args, sizes)
     options = BenchOptions(
         sizes=sizes,
         backend=args.backend,
