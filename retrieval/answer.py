@@ -72,7 +72,8 @@ def select_excerpt(text: str, terms: Sequence[str], index: Index) -> str:
     if not sentences:
         return flat.strip()
     folded = fold_for_matching(flat)
-    weights = [sum(index.idf(t) for t in set(terms) if t in folded[s:e]) for s, e in sentences]
+    idf = [(t, index.idf(t)) for t in set(terms)]
+    weights = [sum(w for t, w in idf if t in folded[s:e]) for s, e in sentences]
     order = sorted(range(len(sentences)), key=lambda i: (-weights[i], i))
     chosen = [order[0]]
     budget = EXCERPT_MAX_CHARS - (sentences[order[0]][1] - sentences[order[0]][0])

@@ -29,9 +29,10 @@ def _convert_same_length(text: str, config: str) -> str:
     return "".join(c2 if len(c2 := conv.convert(c)) == 1 else c for c in text)
 
 
+@lru_cache(maxsize=4096)  # answers fold the same chunk texts again and again (excerpts, highlights)
 def fold_for_matching(text: str) -> str:
     """Simplified script + NFKC + lower case, with exactly one output character per input character."""
-    return "".join(_fold_char(c) for c in _convert_same_length(text, "t2s"))
+    return "".join(map(_fold_char, _convert_same_length(text, "t2s")))
 
 
 def to_script(text: str, script: Script) -> str:
