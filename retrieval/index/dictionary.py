@@ -99,21 +99,23 @@ def save(folder: Path, freq: Mapping[str, int], total: int, key: str) -> None:
         "offsets": offsets,
         "freqs": np.array([freq[w] for w in words], dtype=np.int64),
     }
-    tmp = new_folder(folder)
+    # Readable by all (0644 / 0755): it holds only jieba's public dictionary and our packaged user words,
+    # and replicas under another uid share it; only its owner can write it.
+    tmp = new_folder(folder, shared=True)
     for name, array in arrays.items():
         with (tmp / f"{name}.npy").open("xb") as fh:
             np.save(fh, array, allow_pickle=False)
-        (tmp / f"{name}.npy").chmod(file_mode(False))
+        (tmp / f"{name}.npy").chmod(file_mode(True))
     meta = {"format": DICTIONARY_FORMAT, "key": key, "total": total, "count": len(words)}
-    atomic_write_bytes(tmp / "meta.json", json.dumps(meta).encode())
+    atomic_write_bytes(tmp / "meta.json", json.dumps(meta).encode(), shared=True)
     publish_folder(tmp, folder)
 
 
 def load(folder: Path, key: str) -> FrozenDictionary | None:
     """The stored dictionary, or None when absent; a damaged or foreign one is reported and ignored."""
-    if not (folder / "meta.json").exists():
-        return None
     try:
+        if not (folder / "meta.json").exists():
+            return None
         meta = json.loads((folder / "meta.json").read_bytes())
         if not isinstance(meta, dict) or meta.get("format") != DICTIONARY_FORMAT or meta.get("key") != key:
             raise ValueError("format or key")
