@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -40,7 +39,9 @@ def _size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def _bm25s(backend: str, docs: Sequence[Sequence[str]], folder: Path, settings: RetrieverSettings) -> Any:
+def _bm25s(
+    backend: str, docs: Sequence[Sequence[str]], folder: Path, settings: RetrieverSettings
+) -> tuple[TopK, int]:
     import bm25s  # the bench extra
 
     # rank-bm25's Okapi idf is "robertson"; bm25s has no ε floor and scores in float32
@@ -57,7 +58,7 @@ def _bm25s(backend: str, docs: Sequence[Sequence[str]], folder: Path, settings: 
     return top_k, _size(folder)
 
 
-def _tantivy(docs: Sequence[Sequence[str]], folder: Path) -> Any:
+def _tantivy(docs: Sequence[Sequence[str]], folder: Path) -> tuple[TopK, int]:
     import tantivy  # the bench extra
 
     builder = tantivy.SchemaBuilder()

@@ -66,7 +66,7 @@ def measure(job: PeerJob) -> dict[str, Any]:
 
 def run_peers(sizes: tuple[int, ...], corpus_dir: Path, query_count: int) -> list[dict[str, Any]]:
     queries = tuple(query_set(corpus_dir, query_count))
-    rows = []
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="qabot-peers-") as scratch:
         for size in sizes:
             reference_n = reference_query_count(size, len(queries))
@@ -89,7 +89,8 @@ def run_peers(sizes: tuple[int, ...], corpus_dir: Path, query_count: int) -> lis
             )
             for row in rows:
                 if row["size"] == size and "top10" in row:
-                    pairs = list(zip(reference, row["top10"], strict=False))
+                    found: list[list[int]] = row["top10"]
+                    pairs = list(zip(reference, found, strict=False))
                     row["agree"] = sum(set(a) == set(b) for a, b in pairs)
                     row["agree_of"] = len(pairs)
     return rows
