@@ -84,7 +84,7 @@ def run_peers(sizes: tuple[int, ...], corpus_dir: Path, query_count: int) -> lis
                     rows.append({"engine": engine, "size": size, "error": f"exit {done.returncode}"})
                     continue
                 rows.append(json.loads(done.stdout.splitlines()[-1]))
-            reference = next(
+            reference: list[list[int]] = next(
                 (r["top10"] for r in rows if r["size"] == size and r["engine"] == "rank-bm25"), []
             )
             for row in rows:
