@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from evaluation.devset import DevSetError
-from evaluation.relevance import fold_for_relevance
+from evaluation.devset import DevQuestion, DevSetError
+from evaluation.relevance import fold_for_relevance, is_relevant
 from retrieval.conversation import Conversation
 from retrieval.retriever import Retriever
 from retrieval.types import Chunk
@@ -42,6 +42,7 @@ class FollowUpCase:
 class FollowUpOutcome:
     case: FollowUpCase
     hit: bool  # evidence in the top 3 of the conversational answer
+    shown: bool  # … answered, and an excerpt shown contains it
     alone: bool  # … of the follow-up asked on its own
     concatenated: bool  # … of every question of the case joined
     context: str  # what the answer said it followed up ("" = fresh)
@@ -113,6 +114,7 @@ def run_followups(
             FollowUpOutcome(
                 case=case,
                 hit=_hit([h.chunk for h in answer.hits[:k]], case.evidence),
+                shown=answer.answered and any(is_relevant(h.excerpt, case.evidence) for h in answer.hits[:k]),
                 alone=_hit([c for c, _ in retriever.rank(case.question, k)], case.evidence),
                 concatenated=_hit([c for c, _ in retriever.rank(joined, k)], case.evidence),
                 context=answer.context,
@@ -133,6 +135,7 @@ def summarize_followups(outcomes: Sequence[FollowUpOutcome]) -> dict[str, Any]:
     return {
         "followups": len(follow),
         "followup hit@3": share([o.hit for o in follow]),
+        "followup shown@3": share([o.shown for o in follow]),
         "concatenation hit@3": share([o.concatenated for o in follow]),
         "alone hit@3": share([o.alone for o in follow]),
         "followups read as follow-ups": share([bool(o.context) for o in follow]),
@@ -145,3 +148,14 @@ def summarize_followups(outcomes: Sequence[FollowUpOutcome]) -> dict[str, Any]:
             if not o.hit or o.leaked
         ],
     }
+
+
+def chained_followups(retriever: Retriever, questions: Sequence[DevQuestion]) -> int:
+    """How many of the standalone dev questions, asked one after another in one conversation, were read as
+    follow-ups of the one before: each is a topic leak, as every dev question stands on its own."""
+    conversation, now, leaked = Conversation(), 0.0, 0
+    for q in questions:
+        answer, conversation = retriever.ask_in(conversation, q.question, now=now)
+        leaked += bool(answer.context)
+        now += GAP_SECONDS
+    return leaked

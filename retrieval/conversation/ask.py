@@ -80,7 +80,9 @@ def _followup(
     own = [t for t in dict.fromkeys(terms) if t not in earlier.topic]
     ranked = rank_followup(index, own, earlier.topic, earlier, max(k, RANKING_DEPTH))
     note = context_note(earlier.topic_question, script)
-    answer_terms = own or list(earlier.topic)
+    # the answer is judged (abstention, highlights) on the topic plus the follow-up's words the corpus knows:
+    # "提了" or "打算" would otherwise sink every follow-up on coverage
+    answer_terms = list(dict.fromkeys([*(t for t in own if index.is_known(t)), *earlier.topic]))
     answer = build_answer(
         question, script, answer_terms, ranked[:k], index, note, context=earlier.topic_question
     )
