@@ -59,6 +59,7 @@ async def answer_question(message: Message, context: ContextTypes.DEFAULT_TYPE, 
             question,
             HITS_PER_ANSWER,
             now=state.conversations.clock(),
+            window=state.conversations.window,
             reply_to=replied.turn if replied else None,
         )
         answer_key = None

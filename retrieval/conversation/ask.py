@@ -10,7 +10,7 @@ from retrieval import messages
 from retrieval.answer import build_answer, make_hit
 from retrieval.conversation.rank import rank_followup
 from retrieval.conversation.rule import decide, is_generic
-from retrieval.conversation.turns import Conversation, RankedChunk, Turn
+from retrieval.conversation.turns import FOLLOW_UP_WINDOW, Conversation, RankedChunk, Turn
 from retrieval.normalize import detect_script, to_script
 from retrieval.types import Answer, Script
 
@@ -30,13 +30,14 @@ def ask_in(
     k: int = 3,
     *,
     now: float | None = None,
+    window: float = FOLLOW_UP_WINDOW,
     reply_to: Turn | None = None,
 ) -> tuple[Answer, Conversation]:
     """Answer `question` as the next message of `conversation`; returns the answer and the new conversation.
 
     `reply_to` is the turn whose answer the message replies to: it is the context whatever came in between
     and however long ago (an explicit reply needs no time window). Otherwise the latest turn is the context
-    when it is at most FOLLOW_UP_WINDOW old.
+    when it is at most `window` seconds old.
     """
     now = time.time() if now is None else now
     k = max(k, 1)
@@ -44,7 +45,7 @@ def ask_in(
     if not text:
         return retriever.ask(question, k), conversation
     script = detect_script(text)
-    earlier = reply_to if reply_to is not None else conversation.recent(now)
+    earlier = reply_to if reply_to is not None else conversation.recent(now, window)
     terms = retriever.question_terms(text)
     decision = decide(text, terms, retriever.index, earlier is not None)
     if decision.kind == "need_topic":
