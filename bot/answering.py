@@ -23,7 +23,7 @@ from bot.conversations import ChatKey, ChatState, ShownTurn, chat_key
 from bot.render import answer_keyboard, answer_page, off_topic_html
 from bot.state import bot_state
 from bot.texts import script_for_language, text
-from retrieval.conversation import is_more_request
+from retrieval.conversation import context_note, is_more_request
 from retrieval.errors import QabotError
 from retrieval.normalize import detect_script
 from retrieval.retriever import Retriever
@@ -106,10 +106,15 @@ async def _next_page(
     page = shown.page + 1
     if page >= len(shown.answer.hits):
         return False
-    answer_key = state.answers.add(shown.answer, message.chat_id)
+    answer = shown.answer
+    if not answer.context:  # the reply says what it continues, as every follow-up does
+        note = context_note(turn.topic_question, answer.script)
+        message_text = "\n".join(m for m in (note, answer.message) if m)
+        answer = replace(answer, message=message_text, context=turn.topic_question)
+    answer_key = state.answers.add(answer, message.chat_id)
     state.answers.show(answer_key, "excerpt", page)
-    keyboard = answer_keyboard(answer_key, shown.answer, "excerpt", page)
-    sent = await _reply(message, answer_page(shown.answer, "excerpt", page), keyboard)
+    keyboard = answer_keyboard(answer_key, answer, "excerpt", page)
+    sent = await _reply(message, answer_page(answer, "excerpt", page), keyboard)
     conversation = chat.conversation
     latest = turn is conversation.last
     turn = replace(turn, asked_at=state.conversations.clock())  # the conversation is alive

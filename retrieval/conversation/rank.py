@@ -27,6 +27,7 @@ from retrieval.chunk.markers import ENUMERATION_PATTERNS, HEADING_PATTERNS
 from retrieval.conversation.rule import followup_words
 from retrieval.conversation.turns import Turn
 from retrieval.index import Index
+from retrieval.index.backends.base import select_top_k
 from retrieval.normalize import fold_for_matching
 
 FILLER_WEIGHT = 0.3
@@ -66,18 +67,35 @@ def rank_followup(
         _bm25(index, content) + FILLER_WEIGHT * _bm25(index, filler) + TOPIC_WEIGHT * _bm25(index, topic)
     )
     best = float(weighted.max()) if len(weighted) else 0.0
-    combined = weighted / best if best > 0 else weighted
-    candidates: list[int] = np.flatnonzero(combined > 0).tolist()
+    if best <= 0:
+        return []
+    combined = weighted / best
+    matching = weighted > 0
     marker = item_marker(earlier.section)
-    for position in candidates:
-        chunk = index.chunks[position]
-        if chunk.doc_id != earlier.doc_id:
+    for position in doc_positions(index).get(earlier.doc_id, ()):
+        if not matching[position]:
             continue
+        section = index.chunks[position].section
         combined[position] += SAME_DOC_BONUS
-        if chunk.section and chunk.section[:1] == earlier.section[:1]:
+        if section and section[:1] == earlier.section[:1]:
             combined[position] += SAME_SECTION_BONUS
-        elif marker and item_marker(chunk.section) == marker:
+        elif marker and item_marker(section) == marker:
             combined[position] += PARALLEL_BONUS
-    order = sorted(candidates, key=lambda p: (-combined[p], p))[:depth]
+    # the best `depth` by combined score, ties in corpus order, without sorting every matching chunk
+    order = select_top_k(combined, np.flatnonzero(matching), depth)
     bm25 = _bm25(index, [*own, *topic])
-    return [(int(p), float(bm25[p])) for p in order]
+    return [(p, float(bm25[p])) for p, _ in order]
+
+
+_positions_cache: list[tuple[tuple[object, ...], dict[str, list[int]]]] = []
+
+
+def doc_positions(index: Index) -> dict[str, list[int]]:
+    """Chunk positions per document, computed once per index (the latest index only is kept)."""
+    if _positions_cache and _positions_cache[0][0] is index.chunks:
+        return _positions_cache[0][1]
+    positions: dict[str, list[int]] = {}
+    for position, chunk in enumerate(index.chunks):
+        positions.setdefault(chunk.doc_id, []).append(position)
+    _positions_cache[:] = [(index.chunks, positions)]
+    return positions

@@ -57,6 +57,7 @@ async def test_more_shows_the_next_passage_like_the_next_button(harness: BotHarn
     # the button moved the first message to passage 2: 还有呢 continues from there
     more = await say(harness, "还有呢？")
     assert "第 3/3 条" in visible(more) and "◀ 上一条" in buttons(more)
+    assert visible(more).startswith("接上文：秸秆焚烧怎么管")
     assert visible(more) != visible(edit)
     beyond = await say(harness, "更多")
     assert "接上文：秸秆焚烧怎么管" in visible(beyond) and "¶" in visible(beyond)
