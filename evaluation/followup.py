@@ -11,7 +11,7 @@ gains.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -159,3 +159,34 @@ def chained_followups(retriever: Retriever, questions: Sequence[DevQuestion]) ->
         leaked += bool(answer.context)
         now += GAP_SECONDS
     return leaked
+
+
+def followup_markdown(
+    f: dict[str, Any], label: str, format_table: Callable[[list[dict[str, Any]]], str]
+) -> list[str]:
+    """Conversation cases: the rule against the follow-up alone and plain concatenation, and leaks."""
+    if not f:
+        return []
+    rows = [
+        {"method": "conversation rule (retrieval/conversation)", "hit@3": f["followup hit@3"]},
+        {"method": "plain concatenation of the questions", "hit@3": f["concatenation hit@3"]},
+        {"method": "the follow-up alone", "hit@3": f["alone hit@3"]},
+    ]
+    misses = [
+        {"id": m["id"], "question": m["question"], "context": m["context"], "top hit": m["top"]}
+        for m in f["misses"]
+    ]
+    return [
+        f"## Conversations — {label}",
+        "",
+        f"{f['followups']} follow-ups (read as follow-ups: {f['followups read as follow-ups']:.3f}, answered "
+        f"with the evidence shown: {f['followup shown@3']:.3f}); {f['new topics']} new topics after an "
+        f"unrelated one (hit@3 {f['new topic hit@3']:.3f}, leaked topic: {f['leaked topic']}); the "
+        f"standalone dev questions asked in one conversation, read as follow-ups: "
+        f"{f['dev questions read as follow-ups']}.",
+        "",
+        format_table(rows),
+        "",
+        format_table(misses),
+        "",
+    ]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.benchmark import BenchmarkResult
+from evaluation.followup import followup_markdown
 from evaluation.metrics import OVERALL
 from evaluation.suite import ConfigResult
 from evaluation.threshold import best_threshold
@@ -77,7 +78,7 @@ def dev_markdown(results: Sequence[ConfigResult], meta: dict[str, Any], shown_k:
         "",
         _sweep_text(first),
         "",
-        *_followup_section(first),
+        *followup_markdown(first.followup, first.label, format_table),
         f"## Misses — {first.label}",
         "",
         "Answerable questions whose evidence is not in the top 3 (rank = where it was found within the "
@@ -98,36 +99,6 @@ def dev_markdown(results: Sequence[ConfigResult], meta: dict[str, Any], shown_k:
         ),
     ]
     return "\n".join(parts) + "\n"
-
-
-def _followup_section(result: ConfigResult) -> list[str]:
-    """Conversation cases: the rule against the follow-up alone and plain concatenation, and leaks."""
-    f = result.followup
-    if not f:
-        return []
-    rows = [
-        {"method": "conversation rule (retrieval/conversation)", "hit@3": f["followup hit@3"]},
-        {"method": "plain concatenation of the questions", "hit@3": f["concatenation hit@3"]},
-        {"method": "the follow-up alone", "hit@3": f["alone hit@3"]},
-    ]
-    misses = [
-        {"id": m["id"], "question": m["question"], "context": m["context"], "top hit": m["top"]}
-        for m in f["misses"]
-    ]
-    return [
-        f"## Conversations — {result.label}",
-        "",
-        f"{f['followups']} follow-ups (read as follow-ups: {f['followups read as follow-ups']:.3f}, answered "
-        f"with the evidence shown: {f['followup shown@3']:.3f}); {f['new topics']} new topics after an "
-        f"unrelated one (hit@3 {f['new topic hit@3']:.3f}, leaked topic: {f['leaked topic']}); the "
-        f"standalone dev questions asked in one conversation, read as follow-ups: "
-        f"{f['dev questions read as follow-ups']}.",
-        "",
-        format_table(rows),
-        "",
-        format_table(misses),
-        "",
-    ]
 
 
 def _sweep_text(result: ConfigResult) -> str:
