@@ -144,11 +144,6 @@ class Retriever:
         ranked = self._top_k(folded, terms, max(k, 1))
         return build_answer(question, script, terms, ranked, self.index, note)
 
-    def top_chunks(self, question: str, k: int) -> list[tuple[int, float]]:
-        """(chunk position, score) of the k best chunks, exactly as `ask` ranks them."""
-        folded = fold_question(question.strip())
-        return self._top_k(folded, self.tokenizer.tokenize(folded), k)
-
     def ask_in(
         self,
         conversation: Conversation,

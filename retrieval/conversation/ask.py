@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from retrieval import messages
 from retrieval.answer import build_answer, make_hit
-from retrieval.conversation.rank import rank_followup
+from retrieval.conversation.rank import positions, rank_followup
 from retrieval.conversation.rule import decide, is_generic
 from retrieval.conversation.turns import FOLLOW_UP_WINDOW, Conversation, RankedChunk, Turn
 from retrieval.normalize import detect_script, to_script
@@ -63,7 +63,8 @@ def ask_in(
 
 def _fresh(retriever: Retriever, question: str, terms: list[str], k: int, now: float) -> tuple[Answer, Turn]:
     answer = retriever.ask(question, k)
-    ranked = retriever.top_chunks(question, max(k, RANKING_DEPTH))
+    by_id = positions(retriever.index).by_id
+    ranked = [(by_id[c.chunk_id], s) for c, s in retriever.rank(question, max(k, RANKING_DEPTH))]
     topic = tuple(t for t in terms if not is_generic(t, retriever.index)) or tuple(terms)
     return answer, _turn(retriever, question, topic, question.strip(), answer, ranked, now)
 

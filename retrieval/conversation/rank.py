@@ -19,6 +19,7 @@ Weights chosen with the follow-up cases of `qabot eval` (docs/evaluation.md).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -72,7 +73,7 @@ def rank_followup(
     combined = weighted / best
     matching = weighted > 0
     marker = item_marker(earlier.section)
-    for position in doc_positions(index).get(earlier.doc_id, ()):
+    for position in positions(index).by_doc.get(earlier.doc_id, ()):
         if not matching[position]:
             continue
         section = index.chunks[position].section
@@ -87,15 +88,24 @@ def rank_followup(
     return [(p, float(bm25[p])) for p, _ in order]
 
 
-_positions_cache: list[tuple[tuple[object, ...], dict[str, list[int]]]] = []
+@dataclass(frozen=True)
+class Positions:
+    """Where chunks sit in an index: by document and by chunk id."""
+
+    by_doc: dict[str, list[int]]
+    by_id: dict[str, int]
 
 
-def doc_positions(index: Index) -> dict[str, list[int]]:
-    """Chunk positions per document, computed once per index (the latest index only is kept)."""
+_positions_cache: list[tuple[tuple[object, ...], Positions]] = []
+
+
+def positions(index: Index) -> Positions:
+    """Chunk positions per document and per id, computed once per index (only the latest is kept)."""
     if _positions_cache and _positions_cache[0][0] is index.chunks:
         return _positions_cache[0][1]
-    positions: dict[str, list[int]] = {}
+    by_doc: dict[str, list[int]] = {}
     for position, chunk in enumerate(index.chunks):
-        positions.setdefault(chunk.doc_id, []).append(position)
-    _positions_cache[:] = [(index.chunks, positions)]
-    return positions
+        by_doc.setdefault(chunk.doc_id, []).append(position)
+    found = Positions(by_doc, {chunk.chunk_id: p for p, chunk in enumerate(index.chunks)})
+    _positions_cache[:] = [(index.chunks, found)]
+    return found
