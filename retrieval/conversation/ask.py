@@ -98,14 +98,11 @@ def _more(
     """The next passages of the earlier answer, from its stored ranking (no new search)."""
     index = retriever.index
     start = earlier.next_hit
-    entries = [
-        r
-        for r in earlier.ranked[start : start + k]
-        if r.position < len(index.chunks) and index.chunks[r.position].chunk_id == r.chunk_id
-    ]
+    window = earlier.ranked[start : start + k]
     hits = tuple(
-        make_hit(start + n + 1, index.chunks[r.position], r.score, earlier.terms, index, script)
-        for n, r in enumerate(entries)
+        make_hit(start + offset + 1, index.chunks[r.position], r.score, earlier.terms, index, script)
+        for offset, r in enumerate(window)
+        if r.position < len(index.chunks) and index.chunks[r.position].chunk_id == r.chunk_id
     )
     note = context_note(earlier.topic_question, script)
     if not hits or not earlier.answered:
@@ -113,7 +110,7 @@ def _more(
         answer = Answer(question, script, False, hits, message, earlier.terms, context=earlier.topic_question)
     else:
         answer = Answer(question, script, True, hits, note, earlier.terms, context=earlier.topic_question)
-    return answer, replace(earlier, next_hit=start + len(entries), asked_at=now)
+    return answer, replace(earlier, next_hit=start + len(window), asked_at=now)
 
 
 def _turn(

@@ -138,3 +138,11 @@ def test_store_drops_idle_conversations_when_new_ones_arrive(retriever: Retrieve
     _, new = retriever.ask_in(Conversation(), "信访问题怎么处理？", now=120.0)
     store.put((2, 0), ChatState(new, None))
     assert len(store) == 1
+
+
+async def test_more_in_reply_to_an_older_answer_pages_that_answer(harness: BotHarness) -> None:
+    straw = await say(harness, "秸秆焚烧怎么管？")
+    await say(harness, "信访问题怎么处理？")
+    await harness.send(reply_to_bot(USER, "还有呢", USER, bot_message_id=straw["message_id"]))
+    more = harness.sent()[-1]
+    assert "第 2/3 条" in visible(more) and visible(more).startswith("接上文：秸秆焚烧怎么管")

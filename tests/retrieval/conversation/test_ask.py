@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from retrieval import messages
 from retrieval.conversation import FOLLOW_UP_WINDOW, MAX_TURNS, Conversation
 from retrieval.normalize import fold_for_matching, to_script
@@ -124,3 +126,14 @@ def test_conversation_keeps_only_the_latest_turns(retriever: Retriever) -> None:
 
 def test_ask_stays_one_shot(retriever: Retriever) -> None:
     assert retriever.ask("那怎么整改？", 3).context == ""
+
+
+def test_more_skips_passages_a_reloaded_index_no_longer_has(retriever: Retriever) -> None:
+    _, conversation = converse(retriever, "秸秆焚烧怎么管？")
+    turn = conversation.last
+    assert turn is not None
+    stale = replace(turn.ranked[3], chunk_id="gone#0")  # the chunk at that position changed
+    edited = replace(turn, ranked=(*turn.ranked[:3], stale, *turn.ranked[4:]))
+    answer, _ = retriever.ask_in(Conversation((edited,)), "还有呢", now=T0 + 60)
+    assert [h.rank for h in answer.hits] == [5, 6]  # rank 4 was the stale one
+    assert "gone#0" not in [h.chunk.chunk_id for h in answer.hits]
