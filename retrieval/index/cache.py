@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import shutil
@@ -96,8 +97,12 @@ def prune_old_indexes(cache_dir: Path) -> None:
             mtime = folder.stat().st_mtime
         except OSError:
             continue
+        if folder.suffix == ".pkl" and folder.is_file():
+            with contextlib.suppress(OSError):  # an older version's pickle: never read, only taking space
+                folder.unlink()
+            continue
         if not folder.is_dir():
-            continue  # e.g. an index-*.pkl of an older version: never read, left to its owner
+            continue
         if not folder.suffix:
             folders.append((mtime, folder))
         elif time.time() - mtime > ABANDONED_AFTER_S:  # a crashed builder's temporary folder
