@@ -2,24 +2,48 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.errors import CorpusError
+from retrieval.ingest.dates import find_date
+from retrieval.ingest.detect import FORMAT_NAMES, detect_format
+from retrieval.ingest.doc import read_doc
+from retrieval.ingest.docx import read_docx
+from retrieval.ingest.html import read_html
 from retrieval.ingest.markdown import read_markdown
+from retrieval.ingest.pdf import read_pdf
+from retrieval.ingest.raw import RawDocument
 from retrieval.ingest.text import read_text
 from retrieval.normalize import normalize_document
 from retrieval.types import Document
 
 log = logging.getLogger(__name__)
 
-# One reader per file format: path -> (raw text, encoding), before normalization.
-READERS: dict[str, Callable[[Path], tuple[str, str]]] = {".txt": read_text, ".md": read_markdown}
+# One reader per file format: path -> RawDocument (raw text, encoding, metadata), before normalization.
+READERS: dict[str, Callable[[Path], RawDocument]] = {
+    ".txt": read_text,
+    ".md": read_markdown,
+    ".docx": read_docx,
+    ".pdf": read_pdf,
+    ".html": read_html,
+    ".htm": read_html,
+    ".doc": read_doc,
+}
 CORPUS_SUFFIXES = tuple(READERS)
+# Formats whose content must match their name; text files (.txt, .md, .html) may hold anything decodable.
+BINARY_SUFFIXES = frozenset({".docx", ".pdf", ".doc"})
+# Sidecar next to a file (written by the bot for uploads): {"original_name": …}, a title of last resort.
+SIDECAR_SUFFIX = ".meta.json"
+# progress(files done, files in all, file just read) — front ends draw a bar; the library never prints.
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -58,25 +82,78 @@ def doc_id_for(path: Path, corpus_dir: Path) -> str:
     )
 
 
+def read_raw(path: Path) -> RawDocument:
+    """The file read by the reader its content calls for: a renamed PDF or .docx is read as what it is,
+    a file whose name promises a binary format its bytes do not have is refused (ValueError)."""
+    suffix = path.suffix.lower()
+    content = detect_format(path)
+    if content == ".html" and suffix in (".html", ".htm"):
+        content = suffix
+    if content is None and suffix in BINARY_SUFFIXES:
+        raise ValueError(f"not {FORMAT_NAMES[suffix]}: renamed, or damaged")
+    if content is not None and content not in READERS:
+        raise ValueError(f"unsupported content: {FORMAT_NAMES[content]}")
+    fmt = content or suffix
+    if fmt != suffix:
+        log.warning("%s is %s despite its name; read as such", path.name, FORMAT_NAMES[fmt])
+    try:
+        raw = READERS[fmt](path)
+    except (ValueError, OSError):
+        raise
+    except Exception as exc:  # parsers of untrusted binaries fail in many ways: any failure is a skip
+        raise ValueError(f"damaged {fmt} file ({type(exc).__name__}: {exc})") from exc
+    if fmt != suffix:
+        raw = dataclasses.replace(raw, encoding=f"{raw.encoding} · named {suffix}")
+    return raw
+
+
+def sidecar_title(path: Path) -> str:
+    """The original file name's stem from the file's sidecar, if it has one (bot uploads do)."""
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not sidecar.is_file() or sidecar.is_symlink():
+        return ""
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    name = meta.get("original_name") if isinstance(meta, dict) else None
+    return Path(name).stem.strip() if isinstance(name, str) else ""
+
+
 def read_document(path: Path, corpus_dir: Path) -> Document:
-    text, encoding = READERS[path.suffix.lower()](path)
-    normalized = normalize_document(text)
+    raw = read_raw(path)
+    normalized = normalize_document(raw.text)
     if not normalized.text.strip():
         raise ValueError("no speech text left after removing site boilerplate")
+    title = raw.title or normalized.title or raw.fallback_title or sidecar_title(path) or path.stem
+    cuts, report = normalized.cuts, normalized.report
+    if raw.complete and report.truncated and "truncation_notice" not in report.boilerplate_removed:
+        # an office file ending in a table or signature line was not cut off by a web site
+        cuts = tuple(c for c in cuts if c != len(normalized.text))
+        report = dataclasses.replace(report, truncated=False)
     return Document(
         doc_id=doc_id_for(path, corpus_dir),
         path=str(path.relative_to(corpus_dir)),
-        title=normalized.title or path.stem,
+        title=" ".join(title.split()),
         text=normalized.text,
-        encoding=encoding,
-        cuts=normalized.cuts,
-        report=normalized.report,
+        encoding=raw.encoding,
+        cuts=cuts,
+        report=report,
         damaged=normalized.damaged,
+        date=find_date(raw.text) or raw.date,
+        headings=styled_headings(raw),
     )
 
 
-def iter_documents(corpus_dir: Path) -> Iterator[Document | SkippedFile]:
-    for path in corpus_files(corpus_dir):
+def styled_headings(raw: RawDocument) -> tuple[tuple[int, str], ...]:
+    """The reader's style-marked headings as the normalized text spells them (NFKC, collapsed spaces)."""
+    out = ((level, " ".join(unicodedata.normalize("NFKC", line).split())) for level, line in raw.headings)
+    return tuple((level, line) for level, line in out if line)
+
+
+def iter_documents(corpus_dir: Path, progress: Progress | None = None) -> Iterator[Document | SkippedFile]:
+    files = corpus_files(corpus_dir)
+    for done, path in enumerate(files, start=1):
         rel = str(path.relative_to(corpus_dir))
         try:
             yield read_document(path, corpus_dir)
@@ -84,15 +161,17 @@ def iter_documents(corpus_dir: Path) -> Iterator[Document | SkippedFile]:
             yield SkippedFile(rel, "cannot decode: not UTF-8/UTF-16, GB18030/GBK or Big5 text")
         except (ValueError, OSError) as exc:
             yield SkippedFile(rel, str(exc))
+        if progress is not None:
+            progress(done, len(files), rel)
 
 
-def load_corpus(corpus_dir: Path) -> Corpus:
+def load_corpus(corpus_dir: Path, progress: Progress | None = None) -> Corpus:
     """Read the whole folder; skipped files are logged with a reason, duplicates indexed once."""
     documents: list[Document] = []
     skipped: list[SkippedFile] = []
     duplicates: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
-    for item in iter_documents(corpus_dir):
+    for item in iter_documents(corpus_dir, progress):
         if isinstance(item, SkippedFile):
             log.warning("skipped %s: %s", item.path, item.reason)
             skipped.append(item)
@@ -105,5 +184,7 @@ def load_corpus(corpus_dir: Path) -> Corpus:
         seen[key] = item.doc_id
         documents.append(item)
     if not documents:
-        raise CorpusError(f"no readable speeches (*.txt, *.md) in {corpus_dir}")
+        raise CorpusError(
+            f"no readable speeches ({', '.join('*' + s for s in CORPUS_SUFFIXES)}) in {corpus_dir}"
+        )
     return Corpus(tuple(documents), tuple(skipped), tuple(duplicates))
