@@ -17,8 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.ingest.detect import detect_format
-from retrieval.ingest.folder import SIDECAR_SUFFIX, read_document
+from retrieval.ingest import SIDECAR_SUFFIX, detect_format, read_document
 from retrieval.types import Document
 
 PREFIX = "upload-"

@@ -20,7 +20,7 @@ from retrieval.index.cache import (
     save_index,
     token_cache_path,
 )
-from retrieval.ingest import load_corpus
+from retrieval.ingest import Progress, load_corpus
 from retrieval.normalize import detect_script, fold_for_matching, to_script
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Answer, Chunk, Document, NormalizationReport
@@ -156,10 +156,11 @@ def fold_question(question: str) -> str:
 
 
 def read_and_chunk(
-    corpus_dir: Path, settings: RetrieverSettings
+    corpus_dir: Path, settings: RetrieverSettings, progress: Progress | None = None
 ) -> tuple[tuple[Document, ...], list[Chunk], tuple[tuple[str, str], ...]]:
-    """Documents, their chunks, and (file, reason) for every file left out — everything before tokenizing."""
-    corpus = load_corpus(corpus_dir)
+    """Documents, their chunks, and (file, reason) for every file left out — everything before tokenizing.
+    `progress(done, total, file)` is called after each file (front ends draw a bar)."""
+    corpus = load_corpus(corpus_dir, progress)
     chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_min, settings.chunk_max)]
     skipped = tuple((s.path, s.reason) for s in corpus.skipped)
     skipped += tuple((dup, f"same text as {kept}") for kept, dup in corpus.duplicates)
