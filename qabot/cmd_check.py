@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from qabot.options import add_retriever_options, settings_from_args
 from qabot.report import corpus_report, readers_line
-from retrieval.retriever import read_and_chunk
+from retrieval.retriever import documents_cache, read_and_chunk
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,7 +29,10 @@ def run(args: argparse.Namespace) -> int:
             bar.total = total
             bar.update(done - bar.n)
 
-        documents, chunks, skipped = read_and_chunk(Path(args.corpus), settings_from_args(args), progress)
+        cache = None if args.no_cache else documents_cache(args.cache_dir)
+        documents, chunks, skipped = read_and_chunk(
+            Path(args.corpus), settings_from_args(args), progress, cache
+        )
     console = Console(highlight=False)
     console.print(readers_line())
     console.print(corpus_report(documents, chunks, skipped))

@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 
 from docx import Document as open_docx
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -27,9 +29,19 @@ _TITLE_STYLES = frozenset({"title", "标题", "標題"})
 MAX_LEVEL = 4
 
 
-def _style_name(paragraph: Paragraph) -> str:
-    style = paragraph.style
-    return (style.name or "") if style is not None else ""
+def _style_names(document: DocxDocument) -> dict[str | None, str]:
+    """style id -> style name, with None (no pStyle) mapped to the default paragraph style's name.
+
+    python-docx looks styles up by scanning the whole styles part on every `paragraph.style`: one table
+    per document keeps a long file linear.
+    """
+    names: dict[str | None, str] = {}
+    for style in document.styles:
+        if style.type == WD_STYLE_TYPE.PARAGRAPH:
+            names[style.style_id] = style.name or ""
+            if style.element.default:
+                names[None] = style.name or ""
+    return names
 
 
 def _all_bold(paragraph: Paragraph) -> bool:
@@ -49,6 +61,7 @@ def read_docx(path: Path) -> RawDocument:
     headings: list[tuple[int, str]] = []
     title = ""
     deepest_styled = 0
+    style_names = _style_names(document)
     for element in document.element.body.iterchildren():
         if element.tag == qn("w:tbl"):
             table = Table(element, document)
@@ -61,7 +74,7 @@ def read_docx(path: Path) -> RawDocument:
         line = " ".join(paragraph.text.split())
         if not line:
             continue
-        style = _style_name(paragraph)
+        style = style_names.get(element.style, "")
         if style.lower() in _TITLE_STYLES and not title:
             title = line
             continue

@@ -14,32 +14,15 @@ from pathlib import Path
 
 from retrieval.errors import CorpusError
 from retrieval.ingest.dates import find_date
-from retrieval.ingest.detect import FORMAT_NAMES, detect_format
-from retrieval.ingest.doc import read_doc
-from retrieval.ingest.docx import read_docx
-from retrieval.ingest.html import read_html
-from retrieval.ingest.markdown import read_markdown
-from retrieval.ingest.pdf import read_pdf
+from retrieval.ingest.doccache import DocumentCache
 from retrieval.ingest.raw import RawDocument
-from retrieval.ingest.text import read_text
+from retrieval.ingest.readers import READERS, read_raw
 from retrieval.normalize import normalize_document
 from retrieval.types import Document
 
 log = logging.getLogger(__name__)
 
-# One reader per file format: path -> RawDocument (raw text, encoding, metadata), before normalization.
-READERS: dict[str, Callable[[Path], RawDocument]] = {
-    ".txt": read_text,
-    ".md": read_markdown,
-    ".docx": read_docx,
-    ".pdf": read_pdf,
-    ".html": read_html,
-    ".htm": read_html,
-    ".doc": read_doc,
-}
 CORPUS_SUFFIXES = tuple(READERS)
-# Formats whose content must match their name; text files (.txt, .md, .html) may hold anything decodable.
-BINARY_SUFFIXES = frozenset({".docx", ".pdf", ".doc"})
 # Sidecar next to a file (written by the bot for uploads): {"original_name": …}, a title of last resort.
 SIDECAR_SUFFIX = ".meta.json"
 # progress(files done, files in all, file just read) — front ends draw a bar; the library never prints.
@@ -80,31 +63,6 @@ def doc_id_for(path: Path, corpus_dir: Path) -> str:
         "/".join(re.sub(r"[^\w.-]+", "_", part) for part in rel.parts).strip("_")
         or hashlib.sha1(str(rel).encode()).hexdigest()[:12]
     )
-
-
-def read_raw(path: Path) -> RawDocument:
-    """The file read by the reader its content calls for: a renamed PDF or .docx is read as what it is,
-    a file whose name promises a binary format its bytes do not have is refused (ValueError)."""
-    suffix = path.suffix.lower()
-    content = detect_format(path)
-    if content == ".html" and suffix in (".html", ".htm"):
-        content = suffix
-    if content is None and suffix in BINARY_SUFFIXES:
-        raise ValueError(f"not {FORMAT_NAMES[suffix]}: renamed, or damaged")
-    if content is not None and content not in READERS:
-        raise ValueError(f"unsupported content: {FORMAT_NAMES[content]}")
-    fmt = content or suffix
-    if fmt != suffix:
-        log.warning("%s is %s despite its name; read as such", path.name, FORMAT_NAMES[fmt])
-    try:
-        raw = READERS[fmt](path)
-    except (ValueError, OSError):
-        raise
-    except Exception as exc:  # parsers of untrusted binaries fail in many ways: any failure is a skip
-        raise ValueError(f"damaged {fmt} file ({type(exc).__name__}: {exc})") from exc
-    if fmt != suffix:
-        raw = dataclasses.replace(raw, encoding=f"{raw.encoding} · named {suffix}")
-    return raw
 
 
 def sidecar_title(path: Path) -> str:
@@ -151,12 +109,27 @@ def styled_headings(raw: RawDocument) -> tuple[tuple[int, str], ...]:
     return tuple((level, line) for level, line in out if line)
 
 
-def iter_documents(corpus_dir: Path, progress: Progress | None = None) -> Iterator[Document | SkippedFile]:
+def _cached_read(path: Path, corpus_dir: Path, cache: DocumentCache | None) -> Document:
+    if cache is None:
+        return read_document(path, corpus_dir)
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    extra = sidecar.read_bytes() if sidecar.is_file() and not sidecar.is_symlink() else b""
+    key = cache.key(str(path.relative_to(corpus_dir)), path.read_bytes(), extra)
+    document = cache.get(key)
+    if document is None:
+        document = read_document(path, corpus_dir)
+        cache.put(key, document)
+    return document
+
+
+def iter_documents(
+    corpus_dir: Path, progress: Progress | None = None, cache: DocumentCache | None = None
+) -> Iterator[Document | SkippedFile]:
     files = corpus_files(corpus_dir)
     for done, path in enumerate(files, start=1):
         rel = str(path.relative_to(corpus_dir))
         try:
-            yield read_document(path, corpus_dir)
+            yield _cached_read(path, corpus_dir, cache)
         except UnicodeDecodeError:
             yield SkippedFile(rel, "cannot decode: not UTF-8/UTF-16, GB18030/GBK or Big5 text")
         except (ValueError, OSError) as exc:
@@ -165,13 +138,16 @@ def iter_documents(corpus_dir: Path, progress: Progress | None = None) -> Iterat
             progress(done, len(files), rel)
 
 
-def load_corpus(corpus_dir: Path, progress: Progress | None = None) -> Corpus:
-    """Read the whole folder; skipped files are logged with a reason, duplicates indexed once."""
+def load_corpus(
+    corpus_dir: Path, progress: Progress | None = None, cache: DocumentCache | None = None
+) -> Corpus:
+    """Read the whole folder (documents unchanged since the last run come from `cache`); skipped files are
+    logged with a reason, duplicates indexed once."""
     documents: list[Document] = []
     skipped: list[SkippedFile] = []
     duplicates: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
-    for item in iter_documents(corpus_dir, progress):
+    for item in iter_documents(corpus_dir, progress, cache):
         if isinstance(item, SkippedFile):
             log.warning("skipped %s: %s", item.path, item.reason)
             skipped.append(item)
