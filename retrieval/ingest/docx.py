@@ -9,12 +9,14 @@ Core properties (title, author, created) fill in what the text lacks.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from docx import Document as open_docx
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -55,6 +57,18 @@ def _row_text(row_cells: list[str]) -> str:
     return " ".join(kept)
 
 
+def _blocks(parent: BaseOxmlElement) -> Iterator[BaseOxmlElement]:
+    """Body paragraphs and tables in order, looking inside content controls (w:sdt), where Word keeps
+    cover pages and fields filled in from templates."""
+    for element in parent.iterchildren():
+        if element.tag == qn("w:sdt"):
+            content = element.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content)
+        else:
+            yield element
+
+
 def read_docx(path: Path) -> RawDocument:
     document = open_docx(str(path))
     lines: list[str] = []
@@ -62,7 +76,7 @@ def read_docx(path: Path) -> RawDocument:
     title = ""
     deepest_styled = 0
     style_names = _style_names(document)
-    for element in document.element.body.iterchildren():
+    for element in _blocks(document.element.body):
         if element.tag == qn("w:tbl"):
             table = Table(element, document)
             for row in table.rows:
@@ -75,6 +89,8 @@ def read_docx(path: Path) -> RawDocument:
         if not line:
             continue
         style = style_names.get(element.style, "")
+        if style.lower().startswith("toc"):  # table-of-contents entries repeat the headings
+            continue
         if style.lower() in _TITLE_STYLES and not title:
             title = line
             continue

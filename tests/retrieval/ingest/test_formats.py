@@ -62,6 +62,26 @@ def test_docx_core_properties_are_the_fallback_title(tmp_path: Path) -> None:
     assert _read(tmp_path / "x.docx").title == "属性里的标题"
 
 
+def test_docx_reads_content_controls_and_skips_the_table_of_contents(tmp_path: Path) -> None:
+    from docx import Document as new_docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+
+    document = new_docx()
+    document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+    cover = document.add_paragraph("市生态环境局党组书记在2025年工作会议上的讲话")
+    document.add_paragraph("一、工作回顾 ........ 1", style="toc 1")
+    document.add_paragraph("同志们：今年的重点是秸秆禁烧和大气污染防治，请大家抓好落实。")
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    cover._p.addprevious(sdt)
+    sdt.append(content)
+    content.append(cover._p)  # the title now lives inside a content control, as on Word cover pages
+    document.save(str(tmp_path / "c.docx"))
+    doc = _read(tmp_path / "c.docx")
+    assert doc.title == "市生态环境局党组书记在2025年工作会议上的讲话"
+    assert "工作回顾" not in doc.text and "秸秆禁烧" in doc.text
+
+
 def test_pdf_rejoins_wrapped_lines_and_drops_running_header_and_page_numbers(tmp_path: Path) -> None:
     doc = _read(write_speech_pdf(tmp_path / "speech.pdf"))
     assert doc.title == TITLE and doc.date == "2025-01-10" and doc.encoding == "pdf"
