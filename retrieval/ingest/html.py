@@ -21,6 +21,7 @@ from retrieval.ingest.encoding import decode_bytes
 from retrieval.ingest.raw import RawDocument
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
@@ -38,18 +39,24 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return decode_bytes(data)
 
 
-def _is_chrome(element: _Element) -> bool:
+def _cjk_chars(element: _Element) -> int:
+    return len(_CJK.findall(element.text_content()))
+
+
+def _is_chrome(element: _Element, page_chars: int) -> bool:
     if not isinstance(element.tag, str):
         return True  # comments and processing instructions
     if element.tag in R.DROP_TAGS:
         return True
     words = " ".join(str(element.get(a) or "") for a in ("class", "id")).lower()
-    return bool(R.CHROME_WORDS & set(re.split(r"[\s_-]+", words)))
+    looks_chrome = element.tag in R.CHROME_TAGS or bool(R.CHROME_WORDS & set(re.split(r"[\s_-]+", words)))
+    return looks_chrome and _cjk_chars(element) <= R.CHROME_MAX_SHARE * page_chars
 
 
 def _lines(root: _Element) -> list[tuple[str, int]]:
     """(line text, link characters in it) per block of the page, chrome elements skipped."""
     lines: list[tuple[str, int]] = []
+    page_chars = _cjk_chars(root)
     current: list[str] = []
     links = 0
 
@@ -63,7 +70,7 @@ def _lines(root: _Element) -> list[tuple[str, int]]:
 
     def walk(element: _Element, in_link: bool) -> None:
         nonlocal links
-        if _is_chrome(element):
+        if _is_chrome(element, page_chars):
             if element.tail:
                 current.append(element.tail)
             return

@@ -10,16 +10,12 @@ from __future__ import annotations
 import re
 from typing import Final
 
+# Never text: dropped wherever they are.
 DROP_TAGS: Final = frozenset(
     {
         "script",
         "style",
         "noscript",
-        "nav",
-        "header",
-        "footer",
-        "aside",
-        "form",
         "iframe",
         "button",
         "select",
@@ -33,6 +29,11 @@ DROP_TAGS: Final = frozenset(
         "head",
     }
 )
+# Chrome by structure: dropped unless they hold most of the page's text (ASP.NET pages wrap the whole
+# page in one <form>; some templates put the article inside <header>-less <section class="bottom …">).
+CHROME_TAGS: Final = frozenset({"nav", "header", "footer", "aside", "form"})
+# A chrome-looking element holding more than this share of the page's CJK characters is the article.
+CHROME_MAX_SHARE: Final = 0.5
 # class/id words that mark chrome. Compound words are listed whole ("bdshare"), so "content" is never hit.
 CHROME_WORDS: Final = frozenset(
     {

@@ -128,6 +128,21 @@ def test_gbk_html_loses_site_chrome_and_keeps_the_article(tmp_path: Path) -> Non
     assert doc.text.split("\n") == paragraphs
 
 
+def test_html_whole_page_inside_a_form_or_a_chrome_looking_wrapper(tmp_path: Path) -> None:
+    # ASP.NET pages wrap everything in one <form>; some templates give the main column class="bottom".
+    title, paragraphs = seed_speech("001")
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = (
+        f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><form id='form1'>"
+        f"<div class='nav'><a href='/'>首页</a><a href='/x'>新闻中心</a></div>"
+        f"<div class='main bottom'><h1>{title}</h1>{body}</div>"
+        f"<div class='footer'>版权所有：XX市人民政府 网站标识码1234</div></form></body></html>"
+    )
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    doc = _read(tmp_path / "p.html")
+    assert doc.title == title and doc.text.split("\n") == paragraphs
+
+
 def test_html_meta_charset_utf8_and_bom(tmp_path: Path) -> None:
     page = "<html><head><meta charset='utf-8'><title>讲话</title></head><body><p>同志们：今天开会。</p></body></html>"
     (tmp_path / "a.htm").write_bytes(b"\xef\xbb\xbf" + page.encode())
