@@ -110,6 +110,12 @@ def _metadata(reader: PdfReader) -> tuple[str, str, str]:
 
 def read_pdf(path: Path) -> RawDocument:
     reader = PdfReader(str(path))
+    if reader.is_encrypted:
+        try:  # many office PDFs are "encrypted" with an empty password only to forbid editing
+            reader.decrypt("")
+            reader.pages[0].extract_text()
+        except Exception as exc:  # pypdf raises several kinds here, some only without `cryptography`
+            raise ValueError("password-protected PDF: save a copy without the password") from exc
     pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
     if not any(line.strip() for lines in pages for line in lines):
         raise ValueError(NO_TEXT_LAYER)

@@ -109,6 +109,22 @@ def test_scanned_pdf_is_skipped_with_reason(tmp_path: Path) -> None:
     ]
 
 
+def test_pdf_with_an_empty_user_password_is_read_and_a_locked_one_refused(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    plain = write_speech_pdf(tmp_path / "plain.pdf", seed="001")
+    for name, password in (("open.pdf", ""), ("locked.pdf", "secret")):
+        writer = PdfWriter(clone_from=str(plain))
+        writer.encrypt(user_password=password, owner_password="owner", algorithm="RC4-128")
+        writer.write(str(tmp_path / name))
+    plain.unlink()
+    corpus = load_corpus(tmp_path)
+    assert [d.path for d in corpus.documents] == ["open.pdf"]
+    assert [(s.path, s.reason) for s in corpus.skipped] == [
+        ("locked.pdf", "password-protected PDF: save a copy without the password")
+    ]
+
+
 def test_gbk_html_loses_site_chrome_and_keeps_the_article(tmp_path: Path) -> None:
     title, paragraphs = seed_speech("002")
     doc = _read(write_gbk_html(tmp_path / "page.html", seed="002"))
