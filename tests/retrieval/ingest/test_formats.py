@@ -175,6 +175,16 @@ def test_legacy_doc_through_the_installed_tool(tmp_path: Path) -> None:
     assert seed_paragraphs()[0] in doc.text and "项目 地点 进度" in doc.text
 
 
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_legacy_doc_through_libreoffice_when_antiword_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    which = shutil.which
+    monkeypatch.setattr("retrieval.ingest.doc.shutil.which", lambda n: None if n == "antiword" else which(n))
+    doc = _read(Path(shutil.copy(DOC_FIXTURE, tmp_path / "speech.doc")))
+    assert doc.encoding == "doc · soffice" and doc.title == TITLE and seed_paragraphs()[0] in doc.text
+
+
 def test_legacy_doc_without_a_tool_says_save_as_docx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("retrieval.ingest.doc.doc_tool", lambda: None)
     shutil.copy(DOC_FIXTURE, tmp_path / "speech.doc")
