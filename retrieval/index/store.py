@@ -52,8 +52,10 @@ def save(index: Index, folder: Path, key: str, *, shared: bool = False) -> None:
         manifest = {"format": STORE_FORMAT, "key": key, "parts": list(parts), "chunks": len(index.chunks)}
         _write_json(tmp / MANIFEST, manifest, shared)
         publish_folder(tmp, folder)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, TypeError):  # a record field of a type JSON rows cannot hold
+            raise StoreError(str(exc)) from exc
         raise
 
 
