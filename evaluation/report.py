@@ -14,7 +14,7 @@ from evaluation.metrics import OVERALL
 from evaluation.suite import ConfigResult
 from evaluation.threshold import best_threshold
 
-COLUMNS = ("hit@1", "hit@3", "hit@5", "mrr@10", "ndcg@10", "shown", "abstained")
+COLUMNS = ("hit@1", "hit@3", "hit@5", "mrr@10", "ndcg@10", "shown", "abstained", "high", "low", "none")
 
 
 def comparison_rows(results: Sequence[ConfigResult]) -> list[dict[str, Any]]:
@@ -71,6 +71,10 @@ def dev_markdown(results: Sequence[ConfigResult], meta: dict[str, Any], shown_k:
         "",
         format_table(kind_rows(first)),
         "",
+        f"## Confidence thresholds — {first.label}",
+        "",
+        _confidence_text(first),
+        "",
         f"## Abstention threshold (min_score) — {first.label}",
         "",
         _sweep_text(first),
@@ -118,6 +122,26 @@ def _sweep_text(result: ConfigResult) -> str:
     )
 
 
+def _confidence_text(result: ConfigResult) -> str:
+    """The (min_known_share, min_coverage[, semantic_rescue]) trade-off; the configured point in bold."""
+    s = result.settings
+    rows = []
+    for p in result.confidence:
+        configured = (p.min_known_share, p.min_coverage) == (s.min_known_share, s.min_coverage)
+        if len({q.semantic_rescue for q in result.confidence}) > 1:
+            configured = configured and p.semantic_rescue == s.semantic_rescue
+        row = dataclasses.asdict(p)
+        row["min_known_share"] = f"**{p.min_known_share:g}**" if configured else f"{p.min_known_share:g}"
+        rows.append(row)
+    return (
+        "Re-graded from this run's signals (retrieval/confidence.py): none below min_known_share, high at "
+        "min_coverage and above, low between; counts of questions. answerable_refused = answerable graded "
+        "none; topic_high = unanswerable questions that do not ask for a (redacted) number graded high "
+        f"(must be 0). Configured: min_known_share {s.min_known_share:g}, min_coverage "
+        f"{s.min_coverage:g}, semantic_rescue {s.semantic_rescue:g} (bold).\n\n" + format_table(rows)
+    )
+
+
 def kind_rows(result: ConfigResult) -> list[dict[str, Any]]:
     rows = []
     for kind, group in result.summary.groups.items():
@@ -138,6 +162,7 @@ def dev_json(results: Sequence[ConfigResult], meta: dict[str, Any]) -> dict[str,
                 "groups": {k: {"n": g.n, **g.scores} for k, g in r.summary.groups.items()},
                 "abstention": dataclasses.asdict(r.summary.abstention),
                 "threshold_sweep": [dataclasses.asdict(p) for p in r.sweep],
+                "confidence_sweep": [dataclasses.asdict(p) for p in r.confidence],
                 "misses": [dataclasses.asdict(m) for m in r.summary.misses],
                 "questions": [
                     {
@@ -148,6 +173,10 @@ def dev_json(results: Sequence[ConfigResult], meta: dict[str, Any]) -> dict[str,
                         "first_relevant_rank": q.first_relevant_rank,
                         "shown": q.shown,
                         "abstained": q.abstained,
+                        "confidence": q.confidence,
+                        "coverage": q.coverage,
+                        "known": q.known,
+                        "cosine": q.cosine,
                         "top_score": q.top_score,
                     }
                     for q in r.judged

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from evaluation.confidence_sweep import ConfidencePoint, confidence_sweep
 from evaluation.devset import DevQuestion
 from evaluation.metrics import JudgedQuestion, Summary, summarize
 from evaluation.runner import judge_devset
@@ -25,6 +26,7 @@ class ConfigResult:
     chunks: int
     seconds: float
     sweep: tuple[ThresholdPoint, ...]  # abstention quality for each candidate min_score
+    confidence: tuple[ConfidencePoint, ...] = ()  # outcomes for each candidate confidence threshold
 
 
 def evaluate_config(
@@ -55,4 +57,5 @@ def evaluate_config(
         len(retriever.chunks),
         time.perf_counter() - start,
         tuple(points),
+        tuple(confidence_sweep(judged, settings)),
     )

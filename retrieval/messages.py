@@ -6,7 +6,11 @@ EMPTY_QUESTION = "请输入一个问题，例如：督察指出的个性问题�
 NO_TERMS = "没有从问题里识别出可检索的词语。请用完整的中文句子提问，例如：秸秆焚烧怎么管？"
 TOO_LONG = "问题太长，只按前 {limit} 个字检索。"
 NOT_COVERED = "这些讲话里没有找到能回答这个问题的内容。"
-SUGGEST = "讲话涉及的主题包括：{topics}。"
+SUGGEST_CLOSEST = "最接近的讲话：{titles}。"
+SUGGEST_EXAMPLES = "可以这样问：{examples}"
+EXAMPLE_QUESTION = "关于“{topic}”讲了什么？"
+EXAMPLE_TOPIC_MAX = 16  # longer headings make clumsy example questions
+TENTATIVE = "可能相关（未必直接回答）："
 CLOSEST = "最接近的段落（仅供参考，未必回答了问题）："
 
 NUMBER_REDACTED = "注意：摘录中有被隐去的数字（XX、* 等），所问的数值在原文中可能缺失。"

@@ -10,6 +10,7 @@ from pathlib import Path
 from retrieval import messages
 from retrieval.answer import build_answer
 from retrieval.chunk import chunk_document
+from retrieval.confidence import Signals, measure
 from retrieval.errors import CacheError
 from retrieval.index import Index, TokenCache, Tokenizer, make_fusion
 from retrieval.index.cache import (
@@ -20,6 +21,7 @@ from retrieval.index.cache import (
     save_index,
     token_cache_path,
 )
+from retrieval.index.expansion import Query, build_query, lexicon
 from retrieval.ingest import load_corpus
 from retrieval.normalize import detect_script, fold_for_matching, to_script
 from retrieval.settings import RetrieverSettings
@@ -140,14 +142,33 @@ class Retriever:
         if not terms:
             message = "\n".join(m for m in (note, to_script(messages.NO_TERMS, script)) if m)
             return Answer(question, script, False, (), message)
-        ranked = self._top_k(folded, terms, max(k, 1))
-        return build_answer(question, script, terms, ranked, self.index, note)
+        query = self.query(folded, terms)
+        ranked = self._rank(query, max(k, 1))
+        return build_answer(question, script, terms, ranked, self.index, note, query=query)
+
+    def signals(self, question: str) -> Signals | None:
+        """The confidence signals `ask` grades (retrieval/confidence.py), for evaluation and debugging."""
+        folded = fold_question(question.strip())
+        query = self.query(folded, self.tokenizer.tokenize(folded))
+        ranked = self._rank(query, 1)
+        return measure(query, ranked[0], self.index) if ranked and query.terms else None
+
+    def query(self, folded: str, terms: list[str]) -> Query:
+        """The question's terms plus the colloquial lexicon's expansions (settings.expansion_weight)."""
+        weight = self.settings.expansion_weight
+        entries = lexicon() if weight > 0 else ()
+        return build_query(folded, terms, self.tokenizer.tokenize, weight, entries)
 
     def _top_k(self, folded_question: str, terms: list[str], k: int) -> list[tuple[int, float]]:
         """The word run, or the fused word + bigram run when settings.fusion asks for it."""
-        if self.fusion is None or not terms:
-            return self.index.top_k(terms, k)
-        return self.fusion.top_k(folded_question, terms, k)
+        return self._rank(self.query(folded_question, terms), k)
+
+    def _rank(self, query: Query, k: int) -> list[tuple[int, float]]:
+        if not query.terms:
+            return []
+        if self.fusion is None:
+            return self.index.top_k(query.all_terms, k, query.weights)
+        return self.fusion.rank(query, k)
 
 
 def fold_question(question: str) -> str:
