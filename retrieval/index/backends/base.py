@@ -26,15 +26,17 @@ class Backend(Protocol):
         """Index the documents (one token list each); replaces any previous index."""
         ...
 
-    def scores(self, query_tokens: Sequence[str], weights: Weights = None) -> FloatArray:
+    def scores(self, query_tokens: Sequence[str], query_weights: Weights = None) -> FloatArray:
         """One score per document; query tokens count with multiplicity, unknown tokens add nothing.
 
-        With `weights` (one positive float per token) the score is the weighted sum of the tokens' BM25
+        With `query_weights` (one positive float per token) the score is the weighted sum of the tokens' BM25
         contributions, added in query order; without, exactly rank_bm25's `get_scores`.
         """
         ...
 
-    def top_k(self, query_tokens: Sequence[str], k: int, weights: Weights = None) -> list[tuple[int, float]]:
+    def top_k(
+        self, query_tokens: Sequence[str], k: int, query_weights: Weights = None
+    ) -> list[tuple[int, float]]:
         """Up to k (document index, score) among documents holding a query token, best first."""
         ...
 

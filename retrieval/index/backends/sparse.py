@@ -111,10 +111,10 @@ class SparseBackend:
     def _slice(self, term: int) -> slice:
         return slice(int(self._indptr[term]), int(self._indptr[term + 1]))
 
-    def scores(self, query_tokens: Sequence[str], weights: Weights = None) -> FloatArray:
-        check_weights(query_tokens, weights)
-        if weights is not None:
-            return self._weighted_scores(self._weighted_postings(query_tokens, weights))
+    def scores(self, query_tokens: Sequence[str], query_weights: Weights = None) -> FloatArray:
+        check_weights(query_tokens, query_weights)
+        if query_weights is not None:
+            return self._weighted_scores(self._weighted_postings(query_tokens, query_weights))
         terms = self._postings(query_tokens)
         if not terms:
             return np.zeros(self._size)
@@ -156,11 +156,13 @@ class SparseBackend:
         summed: FloatArray = np.bincount(docs, weights=weights, minlength=self._size)  # type: ignore[assignment]
         return summed
 
-    def top_k(self, query_tokens: Sequence[str], k: int, weights: Weights = None) -> list[tuple[int, float]]:
+    def top_k(
+        self, query_tokens: Sequence[str], k: int, query_weights: Weights = None
+    ) -> list[tuple[int, float]]:
         terms = self._postings(query_tokens)
         if not terms or k <= 0:
             return []
-        scores = self.scores(query_tokens, weights)
+        scores = self.scores(query_tokens, query_weights)
         if self.variant != "plus" and all(self._idf[t] > 0 for t in terms):
             # Every match scores > 0 when all idf > 0; a boolean mask is far faster to scan than floats.
             candidates: IntArray = np.flatnonzero(scores > 0)
