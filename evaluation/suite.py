@@ -12,6 +12,8 @@ from evaluation.devset import DevQuestion
 from evaluation.metrics import JudgedQuestion, Summary, summarize
 from evaluation.runner import judge_devset
 from evaluation.threshold import ThresholdPoint, candidate_thresholds, sweep, without_score_threshold
+from qabot.options import EmbeddingProgress
+from retrieval.index import default_cache_dir
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings
 
@@ -42,7 +44,15 @@ def evaluate_config(
     """Build a retriever with the overrides applied to `base`, and judge the dev set with it."""
     start = time.perf_counter()
     settings = base.with_overrides(overrides)
-    retriever = Retriever.from_corpus(corpus, settings, use_cache=False)
+    # index built fresh; passage vectors (semantic signal only) reused from the user cache by text hash
+    with EmbeddingProgress(f"{label}: embedding passages") as embedding:
+        retriever = Retriever.from_corpus(
+            corpus,
+            settings,
+            use_cache=False,
+            cache_dir=default_cache_dir(),
+            progress=embedding if progress else None,
+        )
     judged = judge_devset(retriever, questions, shown_k=shown_k, progress=progress, label=label)
     unthresholded = judge_devset(
         without_score_threshold(retriever), questions, shown_k=shown_k, progress=False, label=label

@@ -10,6 +10,7 @@ from rich.console import Console
 from qabot.options import add_retriever_options, settings_from_args
 from qabot.report import corpus_report
 from retrieval.retriever import read_and_chunk
+from retrieval.semantic import semantic_status
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,7 +21,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # The report needs what ingestion and chunking made, not a BM25 index: no tokenizing here.
-    documents, chunks, skipped = read_and_chunk(Path(args.corpus), settings_from_args(args))
+    settings = settings_from_args(args)
+    documents, chunks, skipped = read_and_chunk(Path(args.corpus), settings)
     console = Console(highlight=False)
     console.print(corpus_report(documents, chunks, skipped))
+    console.print(semantic_status(settings.semantic))
     return 0

@@ -24,6 +24,7 @@ from retrieval.index.cache import (
 from retrieval.index.expansion import Query, build_query, lexicon
 from retrieval.ingest import load_corpus
 from retrieval.normalize import detect_script, fold_for_matching, to_script
+from retrieval.semantic import Progress, SemanticIndex, semantic_for
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Answer, Chunk, Document, NormalizationReport
 
@@ -34,9 +35,12 @@ MAX_QUESTION_CHARS = 500
 
 
 class Retriever:
-    def __init__(self, index: Index, corpus_dir: Path | None = None) -> None:
+    def __init__(
+        self, index: Index, corpus_dir: Path | None = None, semantic: SemanticIndex | None = None
+    ) -> None:
         self.index = index
         self.corpus_dir = corpus_dir
+        self.semantic = semantic  # the optional semantic signal (retrieval/semantic), None when off
         self.tokenizer = Tokenizer(index.settings)
         self.tokenizer.warm_up()
         self.fusion = make_fusion(index)
@@ -65,12 +69,19 @@ class Retriever:
         *,
         cache_dir: str | Path | None = None,
         use_cache: bool = True,
+        progress: Progress | None = None,
     ) -> Retriever:
-        """Load the index from the cache when it matches the corpus and settings, else build it."""
+        """Load the index from the cache when it matches the corpus and settings, else build it.
+
+        With `settings.semantic` on, chunk vectors are loaded from beside the index (or embedded, calling
+        `progress(done, total)` as they come); with `use_cache` off they are kept in `cache_dir` only when
+        one is given (embedding costs far more than indexing).
+        """
         corpus = Path(corpus_dir)
         settings = settings or RetrieverSettings()
         if not use_cache:
-            return cls(build_index(corpus, settings), corpus)
+            built = build_index(corpus, settings)
+            return cls(built, corpus, semantic_for(built, Path(cache_dir) if cache_dir else None, progress))
         key = corpus_fingerprint(corpus, settings)
         path = cache_path(Path(cache_dir) if cache_dir else default_cache_dir(), key)
         index = load_index(path, key)
@@ -84,7 +95,7 @@ class Retriever:
             # the cache key leaves out settings that do not change the index (abstention thresholds, fusion
             # depth): the cached index must not bring back the values it was built with
             index = dataclasses.replace(index, settings=settings)
-        return cls(index, corpus)
+        return cls(index, corpus, semantic_for(index, path.parent, progress))
 
     @classmethod
     def from_passages(
@@ -143,15 +154,15 @@ class Retriever:
             message = "\n".join(m for m in (note, to_script(messages.NO_TERMS, script)) if m)
             return Answer(question, script, False, (), message)
         query = self.query(folded, terms)
-        ranked = self._rank(query, max(k, 1))
-        return build_answer(question, script, terms, ranked, self.index, note, query=query)
+        ranked, cosine = self._retrieve(query, max(k, 1))
+        return build_answer(question, script, terms, ranked, self.index, note, query=query, cosine=cosine)
 
     def signals(self, question: str) -> Signals | None:
         """The confidence signals `ask` grades (retrieval/confidence.py), for evaluation and debugging."""
         folded = fold_question(question.strip())
         query = self.query(folded, self.tokenizer.tokenize(folded))
-        ranked = self._rank(query, 1)
-        return measure(query, ranked[0], self.index) if ranked and query.terms else None
+        ranked, cosine = self._retrieve(query, 1)
+        return measure(query, ranked[0], self.index, cosine) if ranked and query.terms else None
 
     def query(self, folded: str, terms: list[str]) -> Query:
         """The question's terms plus the colloquial lexicon's expansions (settings.expansion_weight)."""
@@ -161,14 +172,26 @@ class Retriever:
 
     def _top_k(self, folded_question: str, terms: list[str], k: int) -> list[tuple[int, float]]:
         """The word run, or the fused word + bigram run when settings.fusion asks for it."""
-        return self._rank(self.query(folded_question, terms), k)
+        return self._retrieve(self.query(folded_question, terms), k)[0]
 
     def _rank(self, query: Query, k: int) -> list[tuple[int, float]]:
+        """The lexical run: words, or words fused with character bigrams (settings.fusion)."""
         if not query.terms:
             return []
         if self.fusion is None:
             return self.index.top_k(query.all_terms, k, query.weights)
         return self.fusion.rank(query, k)
+
+    def _retrieve(self, query: Query, k: int) -> tuple[list[tuple[int, float]], float | None]:
+        """Ranked (chunk position, lexical score) and the top cosine (None with the semantic signal off).
+
+        With the semantic signal, the lexical and dense runs are fused by weighted RRF; a chunk only the
+        dense run found keeps score 0, so the BM25 score floor keeps its meaning.
+        """
+        if self.semantic is None:
+            return self._rank(query, k), None
+        lexical = self._rank(query, max(k, self.settings.fusion_depth))
+        return self.semantic.fuse(lexical, query.folded, k, self.settings)
 
 
 def fold_question(question: str) -> str:
