@@ -29,11 +29,13 @@ class SemanticIndex:
         # ask, rank and signals on one question embed it once (an embedding costs ~10-100 ms)
         self._recent: OrderedDict[str, Vectors] = OrderedDict()
 
-    def query_vector(self, folded_question: str) -> Vectors:
-        vector = self._recent.pop(folded_question, None)
+    def query_vector(self, question: str) -> Vectors:
+        """The question's vector, folded like the passages (idempotent on an already folded question)."""
+        folded = fold_for_matching(question)
+        vector = self._recent.pop(folded, None)
         if vector is None:
-            vector = self.embedder.embed_query(folded_question)
-        self._recent[folded_question] = vector
+            vector = self.embedder.embed_query(folded)
+        self._recent[folded] = vector
         while len(self._recent) > RECENT_QUERIES:
             self._recent.popitem(last=False)
         return vector

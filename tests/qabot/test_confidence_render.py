@@ -69,3 +69,11 @@ def test_repl_shows_the_tiers_differently(corpus_dir: Path, tmp_path: Path) -> N
     low, none = rest.split("这些讲话里没有找到", 1)
     assert low.startswith("可能相关（未必直接回答）") and "——" in low
     assert "最接近的讲话：《" in none and "——" not in none
+
+
+def test_check_says_whether_the_semantic_signal_is_on(
+    corpus_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run_cli(["check", "--corpus", str(corpus_dir)], capsys)
+    assert code == 0
+    assert "semantic signal: off" in " ".join(out.split())
