@@ -137,7 +137,8 @@ class Retriever:
     def rank(self, question: str, k: int = 10) -> list[tuple[Chunk, float]]:
         """Raw BM25 ranking, no abstention."""
         folded = fold_question(question)
-        return [(self.chunks[i], s) for i, s in self._top_k(folded, self.tokenizer.tokenize(folded), k)]
+        ranked, _ = self._retrieve(self.query(folded, self.tokenizer.tokenize(folded)), k)
+        return [(self.chunks[i], s) for i, s in ranked]
 
     def ask(self, question: str, k: int = 3) -> Answer:
         """Answer a question with up to k cited hits, or abstain with a helpful message."""
@@ -169,10 +170,6 @@ class Retriever:
         weight = self.settings.expansion_weight
         entries = lexicon() if weight > 0 else ()
         return build_query(folded, terms, self.tokenizer.tokenize, weight, entries)
-
-    def _top_k(self, folded_question: str, terms: list[str], k: int) -> list[tuple[int, float]]:
-        """The word run, or the fused word + bigram run when settings.fusion asks for it."""
-        return self._retrieve(self.query(folded_question, terms), k)[0]
 
     def _rank(self, query: Query, k: int) -> list[tuple[int, float]]:
         """The lexical run: words, or words fused with character bigrams (settings.fusion)."""

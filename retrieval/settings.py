@@ -40,9 +40,10 @@ class RetrieverSettings:
     semantic_lexical_weight: float = 0.7  # weighted RRF: weight of the lexical run (the dense run: 1 - this)
     semantic_rrf_k: int = 20  # k 5 vs 20 at weight 0.7: paraphrase hit@3 0.75 vs 0.85, direct hit@1 1.00 both
     semantic_rescue: float = 0.88  # top cosine at or above this turns a "none" into "low"
-    # ranking: "bigram" fuses a character-bigram run with the word run (retrieval/fusion.py); "auto" does so
-    # up to fusion_max_chunks chunks, beyond which the bigram index's memory and build time (about 4x the
-    # word index's, docs/performance.md) outweigh its gain (+0.05 paraphrase hit@3, +0.009 DRCD R@1)
+    # ranking: "bigram" fuses a character-bigram run with the word run (retrieval/index/fusion.py);
+    # "auto" does so up to fusion_max_chunks chunks, beyond which the bigram index's memory and build
+    # time (about 4x the word index's, docs/performance.md) outweigh its gain (+0.05 paraphrase hit@3,
+    # +0.009 DRCD R@1)
     fusion: str = "auto"
     fusion_max_chunks: int = 100_000
     fusion_depth: int = 50  # how many hits of each run enter the fusion
