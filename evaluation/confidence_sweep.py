@@ -9,8 +9,9 @@ re-asking anything.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from evaluation.metrics import JudgedQuestion
 from retrieval.chunk.markers import QUANTITY_QUESTION
@@ -73,4 +74,29 @@ def point(judged: Sequence[JudgedQuestion], settings: RetrieverSettings) -> Conf
         answerable_low=sum(g == "low" for _, g in answerable),
         unanswerable_none=sum(g == "none" for _, g in unanswerable),
         topic_high=sum(g == "high" and not asks_number(q.question) for q, g in unanswerable),
+    )
+
+
+def confidence_markdown(
+    points: Sequence[ConfidencePoint],
+    settings: RetrieverSettings,
+    format_table: Callable[[Sequence[dict[str, Any]]], str],
+) -> str:
+    """The report.md section: the trade-off table, the configured point in bold."""
+    several_rescues = len({p.semantic_rescue for p in points}) > 1
+    rows = []
+    for p in points:
+        configured = (p.min_known_share, p.min_coverage) == (settings.min_known_share, settings.min_coverage)
+        if several_rescues:
+            configured = configured and p.semantic_rescue == settings.semantic_rescue
+        row = dataclasses.asdict(p)
+        row["min_known_share"] = f"**{p.min_known_share:g}**" if configured else f"{p.min_known_share:g}"
+        rows.append(row)
+    return (
+        "Re-graded from this run's signals (retrieval/confidence.py): none below min_known_share, high at "
+        "min_coverage and above, low between; counts of questions. answerable_refused = answerable graded "
+        "none; topic_high = unanswerable questions that do not ask for a (redacted) number graded high "
+        f"(must be 0). Configured: min_known_share {settings.min_known_share:g}, min_coverage "
+        f"{settings.min_coverage:g}, semantic_rescue {settings.semantic_rescue:g} (bold).\n\n"
+        + format_table(rows)
     )

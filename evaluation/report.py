@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.benchmark import BenchmarkResult
+from evaluation.confidence_sweep import confidence_markdown
+from evaluation.followup import followup_markdown
 from evaluation.metrics import OVERALL
 from evaluation.suite import ConfigResult
 from evaluation.threshold import best_threshold
@@ -35,6 +37,8 @@ def comparison_rows(results: Sequence[ConfigResult]) -> list[dict[str, Any]]:
                 "abstain P": r.summary.abstention.precision,
                 "abstain R": r.summary.abstention.recall,
                 "abstain F1": r.summary.abstention.f1,
+                "followup hit@3": r.followup.get("followup hit@3", float("nan")),
+                "leaked topic": r.followup.get("leaked topic", "–"),
                 "chunks": r.chunks,
                 "seconds": r.seconds,
             }
@@ -73,12 +77,13 @@ def dev_markdown(results: Sequence[ConfigResult], meta: dict[str, Any], shown_k:
         "",
         f"## Confidence thresholds — {first.label}",
         "",
-        _confidence_text(first),
+        confidence_markdown(first.confidence, first.settings, format_table),
         "",
         f"## Abstention threshold (min_score) — {first.label}",
         "",
         _sweep_text(first),
         "",
+        *followup_markdown(first.followup, first.label, format_table),
         f"## Misses — {first.label}",
         "",
         "Answerable questions whose evidence is not in the top 3 (rank = where it was found within the "
@@ -122,26 +127,6 @@ def _sweep_text(result: ConfigResult) -> str:
     )
 
 
-def _confidence_text(result: ConfigResult) -> str:
-    """The (min_known_share, min_coverage[, semantic_rescue]) trade-off; the configured point in bold."""
-    s = result.settings
-    rows = []
-    for p in result.confidence:
-        configured = (p.min_known_share, p.min_coverage) == (s.min_known_share, s.min_coverage)
-        if len({q.semantic_rescue for q in result.confidence}) > 1:
-            configured = configured and p.semantic_rescue == s.semantic_rescue
-        row = dataclasses.asdict(p)
-        row["min_known_share"] = f"**{p.min_known_share:g}**" if configured else f"{p.min_known_share:g}"
-        rows.append(row)
-    return (
-        "Re-graded from this run's signals (retrieval/confidence.py): none below min_known_share, high at "
-        "min_coverage and above, low between; counts of questions. answerable_refused = answerable graded "
-        "none; topic_high = unanswerable questions that do not ask for a (redacted) number graded high "
-        f"(must be 0). Configured: min_known_share {s.min_known_share:g}, min_coverage "
-        f"{s.min_coverage:g}, semantic_rescue {s.semantic_rescue:g} (bold).\n\n" + format_table(rows)
-    )
-
-
 def kind_rows(result: ConfigResult) -> list[dict[str, Any]]:
     rows = []
     for kind, group in result.summary.groups.items():
@@ -161,6 +146,7 @@ def dev_json(results: Sequence[ConfigResult], meta: dict[str, Any]) -> dict[str,
                 "seconds": r.seconds,
                 "groups": {k: {"n": g.n, **g.scores} for k, g in r.summary.groups.items()},
                 "abstention": dataclasses.asdict(r.summary.abstention),
+                "followup": r.followup,
                 "threshold_sweep": [dataclasses.asdict(p) for p in r.sweep],
                 "confidence_sweep": [dataclasses.asdict(p) for p in r.confidence],
                 "misses": [dataclasses.asdict(m) for m in r.summary.misses],

@@ -163,11 +163,13 @@ def build_answer(
     *,
     query: Query | None = None,
     cosine: float | None = None,
+    context: str = "",
 ) -> Answer:
     """Assemble the answer at the confidence the documented rule gives; hits are listed either way.
 
     `query` carries the lexicon's expansions (default: just `terms`); `cosine` is the semantic signal's
-    top similarity, when that optional signal is on.
+    top similarity, when that optional signal is on; `context` is the earlier question a follow-up was
+    read against (retrieval/conversation).
     """
     query = query or Query(fold_for_matching(question), tuple(terms))
     signals = measure(query, ranked[0], index, cosine) if ranked and query.terms else None
@@ -194,4 +196,5 @@ def build_answer(
         terms=tuple(terms),
         confidence=confidence,
         expanded=expanded,
+        context=context,
     )

@@ -11,6 +11,9 @@ SUGGEST_EXAMPLES = "可以这样问：{examples}"
 EXAMPLE_QUESTION = "关于“{topic}”讲了什么？"
 EXAMPLE_TOPIC_MAX = 16  # longer headings make clumsy example questions
 TENTATIVE = "可能相关（未必直接回答）："
+NEED_TOPIC = "想问哪方面的内容？请把话题说完整，例如：秸秆焚烧怎么管？"
+CONTEXT_NOTE = "接上文：{topic}"
+NO_MORE = "上一个回答没有更多相关段落了，可以换个说法或问新的问题。"
 CLOSEST = "最接近的段落（仅供参考，未必回答了问题）："
 
 NUMBER_REDACTED = "注意：摘录中有被隐去的数字（XX、* 等），所问的数值在原文中可能缺失。"

@@ -11,6 +11,7 @@ from retrieval import messages
 from retrieval.answer import build_answer
 from retrieval.chunk import chunk_document
 from retrieval.confidence import Signals, measure
+from retrieval.conversation import FOLLOW_UP_WINDOW, Conversation, Turn, ask_in
 from retrieval.errors import CacheError
 from retrieval.index import Index, TokenCache, Tokenizer, make_fusion
 from retrieval.index.cache import (
@@ -103,31 +104,9 @@ class Retriever:
     ) -> Retriever:
         """One chunk per (id, text) passage, no normalization or chunking: for public benchmarks."""
         settings = settings or RetrieverSettings()
-        chunks = [
-            Chunk(
-                chunk_id=pid,
-                doc_id=pid,
-                title=pid,
-                section=(),
-                paragraph=1,
-                text=text,
-                start=0,
-                end=len(text),
-            )
-            for pid, text in passages
-        ]
-        docs = [
-            Document(
-                doc_id=c.doc_id,
-                path="",
-                title=c.title,
-                text=c.text,
-                encoding="utf-8",
-                cuts=(),
-                report=NormalizationReport(),
-            )
-            for c in chunks
-        ]
+        chunks = [Chunk(pid, pid, pid, (), 1, text, 0, len(text)) for pid, text in passages]
+        report = NormalizationReport()
+        docs = [Document(c.doc_id, "", c.title, c.text, "utf-8", (), report) for c in chunks]
         return cls(Index.build(docs, chunks, settings))
 
     def question_terms(self, question: str) -> list[str]:
@@ -189,6 +168,19 @@ class Retriever:
             return self._rank(query, k), None
         lexical = self._rank(query, max(k, self.settings.fusion_depth))
         return self.semantic.fuse(lexical, query.folded, k, self.settings)
+
+    def ask_in(
+        self,
+        conversation: Conversation,
+        question: str,
+        k: int = 3,
+        *,
+        now: float | None = None,
+        window: float = FOLLOW_UP_WINDOW,
+        reply_to: Turn | None = None,
+    ) -> tuple[Answer, Conversation]:
+        """`ask` as the next message of a conversation: follow-ups, "还有呢" (retrieval/conversation)."""
+        return ask_in(self, conversation, question, k, now=now, window=window, reply_to=reply_to)
 
 
 def fold_question(question: str) -> str:

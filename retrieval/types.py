@@ -91,6 +91,7 @@ class Answer:
     hits: tuple[Hit, ...]
     message: str = ""  # shown instead of / above the hits: abstention or input problems
     terms: tuple[str, ...] = field(default=())
+    context: str = ""
     confidence: Confidence = "high"
     expanded: tuple[str, ...] = ()  # official equivalents the colloquial lexicon added to the query
 
