@@ -9,9 +9,9 @@ from pathlib import Path
 
 from retrieval import messages
 from retrieval.answer import build_answer
-from retrieval.chunk import chunk_document
 from retrieval.confidence import Signals, measure
 from retrieval.conversation import FOLLOW_UP_WINDOW, Conversation, Turn, ask_in
+from retrieval.corpus import build_index, documents_cache, read_and_chunk
 from retrieval.errors import CacheError
 from retrieval.index import Index, TokenCache, Tokenizer, make_fusion
 from retrieval.index.cache import (
@@ -23,11 +23,20 @@ from retrieval.index.cache import (
     token_cache_path,
 )
 from retrieval.index.expansion import Query, build_query, lexicon
-from retrieval.ingest import load_corpus
 from retrieval.normalize import detect_script, fold_for_matching, to_script
-from retrieval.semantic import Progress, SemanticIndex, semantic_for
+from retrieval.semantic import EmbeddingProgress, SemanticIndex, semantic_for
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Answer, Chunk, Document, NormalizationReport
+
+# build_index, documents_cache and read_and_chunk live in retrieval/corpus.py; front ends import them here
+__all__ = [
+    "MAX_QUESTION_CHARS",
+    "Retriever",
+    "build_index",
+    "documents_cache",
+    "fold_question",
+    "read_and_chunk",
+]
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +79,7 @@ class Retriever:
         *,
         cache_dir: str | Path | None = None,
         use_cache: bool = True,
-        progress: Progress | None = None,
+        progress: EmbeddingProgress | None = None,
     ) -> Retriever:
         """Load the index from the cache when it matches the corpus and settings, else build it.
 
@@ -87,7 +96,8 @@ class Retriever:
         path = cache_path(Path(cache_dir) if cache_dir else default_cache_dir(), key)
         index = load_index(path, key)
         if index is None:
-            index = build_index(corpus, settings, TokenCache(token_cache_path(path.parent)))
+            documents = documents_cache(path.parent)
+            index = build_index(corpus, settings, TokenCache(token_cache_path(path.parent)), documents)
             try:
                 save_index(path, key, index)
             except CacheError as exc:  # a read-only cache dir costs speed, not answers
@@ -186,26 +196,3 @@ class Retriever:
 def fold_question(question: str) -> str:
     """The question as matched: cut to MAX_QUESTION_CHARS, then folded like chunk text."""
     return fold_for_matching(question[:MAX_QUESTION_CHARS])
-
-
-def read_and_chunk(
-    corpus_dir: Path, settings: RetrieverSettings
-) -> tuple[tuple[Document, ...], list[Chunk], tuple[tuple[str, str], ...]]:
-    """Documents, their chunks, and (file, reason) for every file left out — everything before tokenizing."""
-    corpus = load_corpus(corpus_dir)
-    chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_min, settings.chunk_max)]
-    skipped = tuple((s.path, s.reason) for s in corpus.skipped)
-    skipped += tuple((dup, f"same text as {kept}") for kept, dup in corpus.duplicates)
-    return corpus.documents, chunks, skipped
-
-
-def build_index(
-    corpus_dir: Path, settings: RetrieverSettings, token_cache: TokenCache | None = None
-) -> Index:
-    """Ingest, normalize, chunk and index the corpus folder."""
-    documents, chunks, skipped = read_and_chunk(corpus_dir, settings)
-    log.info("indexed %d documents, %d chunks", len(documents), len(chunks))
-    index = Index.build(documents, chunks, settings, skipped, token_cache)
-    if token_cache is not None:
-        token_cache.save()
-    return index

@@ -18,9 +18,12 @@ from retrieval.semantic.embedder import Embedder, Vectors
 from retrieval.semantic.search import SemanticIndex, passage_text, weighted_rrf
 from retrieval.semantic.vectors import Progress, passage_vectors
 
+EmbeddingProgress = Progress  # (passages embedded, passages to embed); ingest's Progress also names a file
+
 __all__ = [
     "PROVIDERS",
     "Embedder",
+    "EmbeddingProgress",
     "Progress",
     "SemanticIndex",
     "Vectors",
