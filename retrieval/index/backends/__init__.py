@@ -9,6 +9,7 @@ from retrieval.index.backends.base import (
     BackendState,
     StorableBackend,
     Variant,
+    Weights,
     select_top_k,
 )
 from retrieval.index.backends.reference import RankBM25Backend
@@ -21,6 +22,7 @@ __all__ = [
     "BackendState",
     "StorableBackend",
     "Variant",
+    "Weights",
     "make_backend",
     "select_top_k",
 ]
