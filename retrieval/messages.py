@@ -16,3 +16,5 @@ WARN_REDACTED = "原文此段有被隐去的数字或名称（如 XX、*），�
 
 CITATION_FORMAT = "《{title}》{sections} › ¶{paragraph}"
 ELLIPSIS = "…"
+
+SEARCH_UNAVAILABLE = "检索服务暂不可用: shard {shard}"

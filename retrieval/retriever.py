@@ -10,7 +10,7 @@ from pathlib import Path
 from retrieval import messages
 from retrieval.answer import build_answer
 from retrieval.chunk import chunk_document
-from retrieval.errors import CacheError
+from retrieval.errors import CacheError, ConfigError
 from retrieval.index import Index, TokenCache, Tokenizer, make_fusion
 from retrieval.index.cache import (
     cache_path,
@@ -48,7 +48,7 @@ class Retriever:
         return self.index.documents
 
     @property
-    def chunks(self) -> tuple[Chunk, ...]:
+    def chunks(self) -> Sequence[Chunk]:
         return self.index.chunks
 
     @property
@@ -83,6 +83,16 @@ class Retriever:
             # depth): the cached index must not bring back the values it was built with
             index = dataclasses.replace(index, settings=settings)
         return cls(index, corpus)
+
+    @classmethod
+    def from_xapian(cls, path: str | Path, settings: RetrieverSettings | None = None) -> Retriever:
+        """Rank over Xapian shards (a database folder or a stub file): no corpus folder, no postings in
+        memory; answers equal the in-memory index's for the settings the shards were built with."""
+        try:
+            from retrieval.index.backends.xapian_index import open_shard_index
+        except ImportError:  # the optional extra: pip install 'qabot[xapian]'
+            raise ConfigError("the xapian backend needs the Xapian Python bindings (qabot[xapian])") from None
+        return cls(open_shard_index(Path(path), settings or RetrieverSettings()))
 
     @classmethod
     def from_passages(
