@@ -36,11 +36,15 @@ def evaluate_config(
     *,
     shown_k: int = 3,
     progress: bool = True,
+    xapian_db: Path | None = None,
 ) -> ConfigResult:
     """Build a retriever with the overrides applied to `base`, and judge the dev set with it."""
     start = time.perf_counter()
     settings = base.with_overrides(overrides)
-    retriever = Retriever.from_corpus(corpus, settings, use_cache=False)
+    if xapian_db is not None:  # shards built from `corpus`: only query-time settings may vary
+        retriever = Retriever.from_xapian(xapian_db, settings)
+    else:
+        retriever = Retriever.from_corpus(corpus, settings, use_cache=False)
     judged = judge_devset(retriever, questions, shown_k=shown_k, progress=progress, label=label)
     unthresholded = judge_devset(
         without_score_threshold(retriever), questions, shown_k=shown_k, progress=False, label=label

@@ -39,13 +39,13 @@ MAX_CACHED_CHUNKS = 4096  # recently shown chunks, so an answer's excerpt and ci
 class ShardChunks(Sequence[Chunk]):
     """The chunks of the shards by position, fetched from Xapian document data on demand."""
 
-    def __init__(self, database: ShardDatabase, layout: ShardLayout, count: int) -> None:
-        self.database, self.layout, self.count = database, layout, count
+    def __init__(self, database: ShardDatabase, layout: ShardLayout, size: int) -> None:
+        self.database, self.layout, self.size = database, layout, size
         self._cache: dict[int, Chunk] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return self.count
+        return self.size
 
     @overload
     def __getitem__(self, i: int) -> Chunk: ...
@@ -53,9 +53,9 @@ class ShardChunks(Sequence[Chunk]):
     def __getitem__(self, i: slice) -> Sequence[Chunk]: ...
     def __getitem__(self, i: int | slice) -> Chunk | Sequence[Chunk]:
         if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(self.count))]
-        position = i + self.count if i < 0 else i
-        if not 0 <= position < self.count:
+            return [self[j] for j in range(*i.indices(self.size))]
+        position = i + self.size if i < 0 else i
+        if not 0 <= position < self.size:
             raise IndexError(i)
         with self._lock:
             cached = self._cache.get(position)
@@ -71,9 +71,13 @@ class ShardChunks(Sequence[Chunk]):
 
 
 class ShardIndex(Index):
-    """`Index` whose term statistics and chunks live in Xapian shards."""
+    """`Index` whose term statistics and chunks live in Xapian shards (its backend is their searcher)."""
 
-    searcher: ShardSearcher
+    @property
+    def searcher(self) -> ShardSearcher:
+        if not isinstance(self.backend, ShardSearcher):
+            raise TypeError("a ShardIndex ranks with a ShardSearcher")
+        return self.backend
 
     def doc_freq(self, term: str) -> int:
         return self.searcher.doc_freq(term)
@@ -133,9 +137,7 @@ def open_shard_index(path: Path, settings: RetrieverSettings) -> ShardIndex:
             mixed_average_length=mixed_average,
         )
         searcher = ShardSearcher(term_stats, layout, prefix=prefix, weighting=weighting)
-        index = ShardIndex(run_settings, documents, shard_chunks, {}, frozenset(), searcher, skipped)
-        index.searcher = searcher
-        return index
+        return ShardIndex(run_settings, documents, shard_chunks, {}, frozenset(), searcher, skipped)
 
     index = run_index(WORD_PREFIX, settings)
     if BIGRAM_PREFIX in runs:

@@ -67,11 +67,13 @@ class RunWeighting:
     """BM25Weight parameters and the per-term scale that give one run rank-bm25's scores."""
 
     k1: float  # rank-bm25's
+    b: float
     xapian_k1: float
     xapian_b: float
     epsilon: float
     chunks: int  # rank-bm25's corpus size: chunks, not Xapian documents
     average_idf: float
+    average_length: float  # rank-bm25's avgdl of this run
 
     @classmethod
     def for_run(
@@ -91,7 +93,7 @@ class RunWeighting:
         shrunk = b / ratio
         xapian_k1 = k1 * ((1 - b) + shrunk)
         xapian_b = shrunk / ((1 - b) + shrunk) if shrunk else 0.0
-        return cls(k1, xapian_k1, xapian_b, epsilon, chunks, average_idf)
+        return cls(k1, b, xapian_k1, xapian_b, epsilon, chunks, average_idf, run_length / chunks)
 
     def term_scales(
         self, query_tokens: Sequence[str], term_freq: dict[str, int], collection_size: int
@@ -110,3 +112,17 @@ class RunWeighting:
             xidf = xapian_idf(freq, collection_size)
             scales.append((token, count * idf * (self.k1 + 1) / (xidf * (self.xapian_k1 + 1))))
         return scales
+
+    def exact_score(
+        self, query_tokens: Sequence[str], tf: dict[str, int], doc_freq: dict[str, int], dl: int
+    ) -> float:
+        """The score the sparse backend computes for one document, operation for operation: per query
+        token occurrence, in query order, idf × (tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)))."""
+        k1, b, avgdl = self.k1, self.b, self.average_length
+        total = 0.0
+        for token in query_tokens:
+            freq = tf.get(token, 0)
+            if freq:
+                idf = floored_idf(doc_freq[token], self.chunks, self.epsilon, self.average_idf)
+                total += idf * (freq * (k1 + 1) / (freq + k1 * (1 - b + b * dl / avgdl)))
+        return total

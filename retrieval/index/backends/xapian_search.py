@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,42 @@ from retrieval.index.backends.xapian_stub import ShardDatabase
 # Term statistics asked for by the answer layer (idf, known terms) are cached: over a remote shard each
 # lookup is a round trip. The cache is dropped when full rather than managed as an LRU: it is a speed-up.
 MAX_CACHED_LOOKUPS = 200_000
+
+
+# Xapian sums a document's term weights in its own order (per shard, by its own estimates), so scores
+# equal in rank-bm25 may differ in the last bits. Documents within this relative distance are rescored
+# exactly as the sparse backend scores them, which restores its tie order (lower chunk position first).
+TIE_TOLERANCE = 1e-9
+TIE_MARGIN = 8  # documents fetched beyond k, to see whether the k-th is tied with later ones
+
+
+def tolerance(weight: float) -> float:
+    return TIE_TOLERANCE * max(1.0, abs(weight))
+
+
+def settle_ties(
+    items: Sequence[tuple[int, float]], exact: Callable[[int], float], layout: ShardLayout
+) -> list[tuple[int, float]]:
+    """(chunk position, score) in the in-memory index's order, from Xapian's (docid, weight) ranking:
+    runs of weights within `tolerance` of each other are rescored exactly and ordered by (score desc,
+    position asc)."""
+    ranked: list[tuple[int, float]] = []
+    group: list[tuple[int, float]] = []
+
+    def flush() -> None:
+        if len(group) == 1:
+            ranked.append((layout.position(group[0][0]), group[0][1]))
+        elif group:
+            rescored = [(layout.position(docid), exact(docid)) for docid, _ in group]
+            ranked.extend(sorted(rescored, key=lambda pair: (-pair[1], pair[0])))
+        group.clear()
+
+    for docid, weight in items:
+        if group and group[-1][1] - weight > tolerance(group[-1][1]):
+            flush()
+        group.append((docid, weight))
+    flush()
+    return ranked
 
 
 @dataclass(frozen=True)
@@ -87,9 +123,14 @@ class ShardSearcher:
         *,
         prefix: str,
         weighting: RunWeighting,
+        exhaustive: bool = True,
     ) -> None:
         self.stats, self.layout = stats, layout
         self.prefix, self.weighting = prefix, weighting
+        # checkatleast = every document: Xapian 1.4's pruning otherwise sometimes drops a document that
+        # belongs in the top k (tests/retrieval/index/test_xapian_parity.py keeps such a query). False
+        # lets it prune: faster, not exact.
+        self.exhaustive = exhaustive
 
     def doc_freq(self, token: str) -> int:
         term = xapian_term(self.prefix, token)
@@ -102,10 +143,10 @@ class ShardSearcher:
         """(chunk position, score) of the best k matching chunks (every match when k is None)."""
         terms = {t: xapian_term(self.prefix, t) for t in query_tokens}
         freqs = self.stats.freqs(list(terms.values()))
+        by_token = {t: freqs[terms[t]] for t in terms}
 
         def search(db: Any) -> list[tuple[int, float]]:
             size = int(db.get_doccount())
-            by_token = {t: freqs[terms[t]] for t in terms}
             scales = self.weighting.term_scales(query_tokens, by_token, size)
             if not scales:
                 return []
@@ -121,10 +162,28 @@ class ShardSearcher:
                 xapian.BM25Weight(self.weighting.xapian_k1, 0, 1, self.weighting.xapian_b, 0)
             )
             enquire.set_query(query)
-            # checkatleast = every document: Xapian 1.4's pruning otherwise sometimes drops a document
-            # that belongs in the top k (tests/…/test_xapian_parity.py keeps one such query).
-            mset = enquire.get_mset(0, size if k is None else k, size)
-            return [(self.layout.position(int(m.docid)), float(m.weight)) for m in mset]
+            wanted = size if k is None else k
+            fetched = wanted + TIE_MARGIN
+            while True:
+                mset = enquire.get_mset(0, fetched, size if self.exhaustive else 0)
+                items = [(int(m.docid), float(m.weight)) for m in mset]
+                # more documents may lie within rounding of the k-th: fetch until one falls below it
+                if len(items) < fetched or items[-1][1] < items[wanted - 1][1] - tolerance(
+                    items[wanted - 1][1]
+                ):
+                    break
+                fetched *= 2
+
+            def exact(docid: int) -> float:
+                wanted_terms = {v: t for t, v in terms.items()}
+                tf = {
+                    wanted_terms[term]: int(item.wdf)
+                    for item in db.termlist(docid)
+                    if (term := item.term.decode("utf-8")) in wanted_terms
+                }
+                return self.weighting.exact_score(query_tokens, tf, by_token, int(db.get_doclength(docid)))
+
+            return settle_ties(items, exact, self.layout)[:wanted]
 
         return self.stats.database.run(search)
 
