@@ -36,14 +36,14 @@ def settle_ties(
     items: Sequence[tuple[int, float]], exact: Callable[[int], float], layout: ShardLayout
 ) -> list[tuple[int, float]]:
     """(chunk position, score) in the in-memory index's order, from Xapian's (docid, weight) ranking:
-    runs of weights within `tolerance` of each other are rescored exactly and ordered by (score desc,
-    position asc)."""
+    runs of weights within `tolerance` of each other, not all bit-equal (a tie across shards, summed in
+    different orders), are rescored exactly and ordered by (score desc, position asc)."""
     ranked: list[tuple[int, float]] = []
     group: list[tuple[int, float]] = []
 
     def flush() -> None:
-        if len(group) == 1:
-            ranked.append((layout.position(group[0][0]), group[0][1]))
+        if len({weight for _, weight in group}) == 1:  # bit-equal: Xapian's docid order is position order
+            ranked.extend((layout.position(docid), weight) for docid, weight in group)
         elif group:
             rescored = [(layout.position(docid), exact(docid)) for docid, _ in group]
             ranked.extend(sorted(rescored, key=lambda pair: (-pair[1], pair[0])))
@@ -163,24 +163,27 @@ class ShardSearcher:
             )
             enquire.set_query(query)
             wanted = size if k is None else k
-            fetched = wanted + TIE_MARGIN
-            while True:
-                mset = enquire.get_mset(0, fetched, size if self.exhaustive else 0)
-                items = [(int(m.docid), float(m.weight)) for m in mset]
-                # more documents may lie within rounding of the k-th: fetch until one falls below it
-                if len(items) < fetched or items[-1][1] < items[wanted - 1][1] - tolerance(
-                    items[wanted - 1][1]
-                ):
-                    break
-                fetched *= 2
+            check = size if self.exhaustive else 0
+            items = [(int(m.docid), float(m.weight)) for m in enquire.get_mset(0, wanted + TIE_MARGIN, check)]
+            if len(items) == wanted + TIE_MARGIN:
+                # more documents may lie within rounding of the k-th: take every one down to it
+                floor = items[wanted - 1][1] - tolerance(items[wanted - 1][1])
+                if items[-1][1] >= floor:
+                    enquire.set_cutoff(0, floor)
+                    items = [(int(m.docid), float(m.weight)) for m in enquire.get_mset(0, size, check)]
+
+            by_term = sorted((terms[t].encode("utf-8"), t) for t in by_token if by_token[t])
 
             def exact(docid: int) -> float:
-                wanted_terms = {v: t for t, v in terms.items()}
-                tf = {
-                    wanted_terms[term]: int(item.wdf)
-                    for item in db.termlist(docid)
-                    if (term := item.term.decode("utf-8")) in wanted_terms
-                }
+                tf: dict[str, int] = {}
+                listed = db.termlist(docid)
+                for term, token in by_term:  # the document's terms are listed in byte order
+                    try:
+                        item = listed.skip_to(term)
+                    except StopIteration:
+                        break
+                    if item.term == term:
+                        tf[token] = int(item.wdf)
                 return self.weighting.exact_score(query_tokens, tf, by_token, int(db.get_doclength(docid)))
 
             return settle_ties(items, exact, self.layout)[:wanted]

@@ -63,6 +63,11 @@ def _add_run_document(db: xapian.WritableDatabase, prefix: str, tokens: Sequence
     db.add_document(document)
 
 
+def check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise ConfigError(f"{out_dir} already exists and is not empty; build new shards in a new folder")
+
+
 def write_shards(
     out_dir: Path,
     documents: Sequence[Document],
@@ -77,14 +82,7 @@ def write_shards(
     """Tokenize the chunks as the in-memory index does and write `out_dir/shard-*` and the stub; returns
     the stub's path. `out_dir` must be new or empty: a corpus version is rolled out by building new
     shards beside the old ones and swapping the stub."""
-    if shard_count < 1:
-        raise ConfigError("--shards must be at least 1")
-    if settings.variant != "okapi":
-        raise ConfigError("the xapian backend reproduces BM25 Okapi only (variant=okapi)")
-    if not chunks:
-        raise CorpusError("cannot index an empty corpus")
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise ConfigError(f"{out_dir} already exists and is not empty; build new shards in a new folder")
+    check_out_dir(out_dir)  # before tokenizing: that is the slow part
     cache = token_cache or TokenCache()
     runs: list[tuple[str, Sequence[Sequence[str]]]] = [
         (WORD_PREFIX, cache.tokenize([index_text(c, settings) for c in chunks], settings))
@@ -92,6 +90,31 @@ def write_shards(
     if settings.fuses_bigrams(len(chunks)):
         side = settings.bigram_companion()
         runs.append((BIGRAM_PREFIX, cache.tokenize([index_text(c, side) for c in chunks], side)))
+    return write_tokenized_shards(
+        out_dir, documents, chunks, runs, settings, shard_count, skipped=skipped, progress=progress
+    )
+
+
+def write_tokenized_shards(
+    out_dir: Path,
+    documents: Sequence[Document],
+    chunks: Sequence[Chunk],
+    runs: Sequence[tuple[str, Sequence[Sequence[str]]]],
+    settings: RetrieverSettings,
+    shard_count: int,
+    *,
+    skipped: Sequence[tuple[str, str]] = (),
+    progress: Progress | None = None,
+) -> Path:
+    """Shards of chunks already tokenized: `runs` is (term prefix, tokens per chunk), word run first
+    (benchmarks compose these, as `Index.from_tokens`)."""
+    if shard_count < 1:
+        raise ConfigError("--shards must be at least 1")
+    if settings.variant != "okapi":
+        raise ConfigError("the xapian backend reproduces BM25 Okapi only (variant=okapi)")
+    if not chunks:
+        raise CorpusError("cannot index an empty corpus")
+    check_out_dir(out_dir)
     per_run = [run_stats(tokens) for _, tokens in runs]
     word_freq = per_run[0][0]
     stats = {"chunks": len(chunks), "runs": {p: s for (p, _), (_, s) in zip(runs, per_run, strict=True)}}
@@ -108,7 +131,8 @@ def write_shards(
         db = xapian.WritableDatabase(str(out_dir / shard_name(shard)), xapian.DB_CREATE_OR_OVERWRITE)
         try:
             for position in range(shard, len(chunks), shard_count):
-                _add_run_document(db, WORD_PREFIX, runs[0][1][position], chunk_to_data(chunks[position]))
+                word_prefix, word_tokens = runs[0]
+                _add_run_document(db, word_prefix, word_tokens[position], chunk_to_data(chunks[position]))
                 for prefix, tokens in runs[1:]:
                     _add_run_document(db, prefix, tokens[position], "")
                 if progress is not None:
