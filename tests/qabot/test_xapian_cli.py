@@ -149,3 +149,48 @@ def test_a_restarted_server_drops_the_connection_and_it_is_reopened(shard_dir: P
 def test_backend_xapian_needs_a_database(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(["ask", "--backend", "xapian", "秸秆焚烧怎么管？"], capsys)
     assert code == 2 and "--xapian-db" in err
+
+
+def test_eval_over_shards_measures_what_the_in_memory_index_measures(
+    corpus_dir: Path, shard_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def summary(*extra: str) -> dict[str, Any]:
+        out = tmp_path / "out"
+        code, _, _ = run_cli(
+            ["eval", "--no-progress", "--json", "--out", str(out), "--corpus", str(corpus_dir), *extra],
+            capsys,
+        )
+        assert code == 0
+        config = json.loads((out / "report.json").read_text(encoding="utf-8"))["configurations"][0]
+        return {k: v for k, v in config.items() if k not in {"seconds", "settings"}}
+
+    def split(config: dict[str, Any]) -> tuple[dict[str, Any], list[float]]:
+        questions = config.pop("questions")
+        scores = [q["top_score"] for q in questions]
+        return {
+            **config,
+            "questions": [{k: v for k, v in q.items() if k != "top_score"} for q in questions],
+        }, scores
+
+    expected, expected_scores = split(summary())
+    got, got_scores = split(summary("--backend", "xapian", "--xapian-db", str(shard_dir)))
+    assert set(got) == set(expected)
+    for key in expected:
+        if key != "sweep":  # thresholds are the top scores themselves
+            assert got[key] == expected[key], key
+    assert got_scores == pytest.approx(expected_scores, abs=SCORE_TOLERANCE)
+
+
+def test_concurrent_questions_share_the_remote_connection_safely(shard_dir: Path, tmp_path: Path) -> None:
+    """The bot asks from worker threads; one connection under a lock answers them all correctly."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    tcpsrv()
+    questions = [json.loads(line)["question"] for line in DEV.read_text(encoding="utf-8").splitlines()[:24]]
+    local = Retriever.from_xapian(shard_dir)
+    expected = [[h.chunk.chunk_id for h in local.ask(q).hits] for q in questions]
+    with shard_servers([shard_dir / "shard-0", shard_dir / "shard-1"]) as servers:
+        remote = Retriever.from_xapian(remote_stub(tmp_path / "remote.stub", servers))
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            answers = list(pool.map(remote.ask, questions))
+    assert [[h.chunk.chunk_id for h in a.hits] for a in answers] == expected

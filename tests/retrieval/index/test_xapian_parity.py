@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from evaluation.synthetic import build_corpus, corpus_sentences, make_queries
+from retrieval.errors import CorpusError
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Answer
@@ -94,3 +95,35 @@ def test_three_hundred_synthetic_queries_rank_identically(tmp_path: Path) -> Non
     shards = Retriever.from_xapian(build_shards(tmp_path / "v1", memory, settings, 2), settings)
     assert_same_ranking(memory, shards, queries, k=10)
     assert_same_ranking(memory, shards, queries[:100], k=1)
+
+
+def test_top_k_is_exact_where_xapians_pruning_drops_a_document(tmp_path: Path) -> None:
+    """Xapian 1.4 prunes a top-10 document here unless checkatleast covers every document."""
+    rows = (BENCHMARKS / "drcd_pruning.passages.jsonl").read_text(encoding="utf-8").splitlines()
+    passages = [(r["pid"], r["text"]) for r in map(json.loads, rows)]
+    settings = RetrieverSettings(fusion="none")
+    memory = Retriever.from_passages(passages, settings)
+    shards = Retriever.from_xapian(build_shards(tmp_path / "v1", memory, settings, 1), settings)
+    terms = shards.question_terms("法國遠征軍的領導人是誰?")
+    expected = memory.index.top_k(terms, 10)
+    assert [i for i, _ in shards.index.top_k(terms, 10)] == [i for i, _ in expected]
+    searcher = shards.index.backend
+    searcher.exhaustive = False  # type: ignore[attr-defined]
+    assert [i for i, _ in shards.index.top_k(terms, 10)] != [i for i, _ in expected]
+
+
+def test_shards_listed_out_of_order_or_built_otherwise_are_refused(tmp_path: Path) -> None:
+    passages, _ = benchmark_passages()
+    settings = RetrieverSettings()
+    memory = Retriever.from_passages(passages, settings)
+    stub = build_shards(tmp_path / "v1", memory, settings, 2)
+    swapped = tmp_path / "swapped.stub"
+    swapped.write_text(f"auto {stub.parent}/shard-1\nauto {stub.parent}/shard-0\n")
+    with pytest.raises(CorpusError, match="listed as 0/2"):
+        Retriever.from_xapian(swapped, settings)
+    with pytest.raises(CorpusError, match="tokenizer='search'"):
+        Retriever.from_xapian(stub, RetrieverSettings(tokenizer="jieba"))
+    with pytest.raises(CorpusError, match="no bigram run"):
+        Retriever.from_xapian(
+            build_shards(tmp_path / "v2", memory, RetrieverSettings(fusion="none"), 1), settings
+        )
