@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from retrieval.errors import ConfigError, CorpusError
+from retrieval.index.backends.xapian_order import ShardLayout
 from retrieval.index.backends.xapian_records import (
     DOCUMENTS_KEY,
     FORMAT,
@@ -27,7 +28,7 @@ from retrieval.index.backends.xapian_records import (
     documents_from_data,
 )
 from retrieval.index.backends.xapian_scoring import BIGRAM_PREFIX, WORD_PREFIX, RunWeighting
-from retrieval.index.backends.xapian_search import ShardLayout, ShardSearcher, TermStats
+from retrieval.index.backends.xapian_search import ShardSearcher, TermStats
 from retrieval.index.backends.xapian_stub import ShardDatabase, parse_stub
 from retrieval.index.bm25 import Index
 from retrieval.settings import RetrieverSettings

@@ -47,17 +47,20 @@ def chunk_from_data(data: bytes | str) -> Chunk:
 
 
 def documents_to_data(documents: tuple[Document, ...]) -> str:
-    rows = [{f: getattr(d, f) for f in DOCUMENT_FIELDS if hasattr(d, f)} for d in documents]
+    rows = [
+        {**{f: getattr(d, f) for f in DOCUMENT_FIELDS if hasattr(d, f)}, "truncated": d.truncated}
+        for d in documents
+    ]
     return json.dumps(rows, ensure_ascii=False)
 
 
 def documents_from_data(data: str) -> tuple[Document, ...]:
-    """Document headers (title, path, …); their text is left empty: it lives in the chunks."""
+    """Document headers (title, path, truncation, …); their text is left empty: it lives in the chunks."""
     known = {f.name for f in dataclasses.fields(Document)}
     documents = []
     for row in json.loads(data):
         values: dict[str, Any] = {k: v for k, v in row.items() if k in known}
-        values.update(text="", cuts=(), report=NormalizationReport())
+        values.update(text="", cuts=(), report=NormalizationReport(truncated=bool(row.get("truncated"))))
         documents.append(Document(**values))
     return tuple(documents)
 

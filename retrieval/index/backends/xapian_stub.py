@@ -109,16 +109,20 @@ class ShardDatabase:
     def run(self, action: Callable[[Any], T]) -> T:
         """`action(database)`; on a network failure reconnect once, then report the shard that is down."""
         with self._lock:
-            for attempt in range(2):
-                if self._db is None:
-                    self._db = self._open()
-                try:
-                    return action(self._db)
-                except xapian.NetworkError:
-                    self._db = None
-                    if attempt:
-                        raise SearchUnavailable(self._down_label()) from None
-            raise AssertionError("unreachable")
+            try:
+                return action(self._connected())
+            except xapian.NetworkError:
+                self._db = None  # dropped while idle, or the server restarted: reconnect and retry once
+            try:
+                return action(self._connected())
+            except xapian.NetworkError:
+                self._db = None
+                raise SearchUnavailable(self._down_label()) from None
+
+    def _connected(self) -> Any:
+        if self._db is None:
+            self._db = self._open()
+        return self._db
 
     def _down_label(self) -> str:
         """The message for the first shard that does not answer (all answer: the first remote one)."""

@@ -55,7 +55,9 @@ def test_dev_set_answers_equal_the_in_memory_index(
     assert settings.fuses_bigrams(len(retriever.chunks))  # the default ranking fuses: shards must too
     shards = Retriever.from_xapian(build_shards(tmp_path / "v1", retriever, settings, shard_count), settings)
     assert len(shards.chunks) == len(retriever.chunks)
-    assert [d.title for d in shards.documents] == [d.title for d in retriever.documents]
+    headers = [(d.doc_id, d.title, d.path, d.truncated) for d in retriever.documents]
+    assert [(d.doc_id, d.title, d.path, d.truncated) for d in shards.documents] == headers
+    assert shards.skipped == retriever.skipped
     for question in dev_questions():
         assert_same_answer(retriever.ask(question, k=5), shards.ask(question, k=5))
 
