@@ -8,6 +8,7 @@ fold for matching, convert for display, detect the asker's script; and redaction
 """
 
 from retrieval.normalize.document import normalize_document, remove_boilerplate, strip_pinyin_ruby
+from retrieval.normalize.edits import merge_spans
 from retrieval.normalize.redactions import find_redactions
 from retrieval.normalize.script import detect_script, fold_for_matching, to_script
 
@@ -15,6 +16,7 @@ __all__ = [
     "detect_script",
     "find_redactions",
     "fold_for_matching",
+    "merge_spans",
     "normalize_document",
     "remove_boilerplate",
     "strip_pinyin_ruby",
