@@ -194,3 +194,20 @@ def test_concurrent_questions_share_the_remote_connection_safely(shard_dir: Path
         with ThreadPoolExecutor(max_workers=4) as pool:
             answers = list(pool.map(remote.ask, questions))
     assert [[h.chunk.chunk_id for h in a.hits] for a in answers] == expected
+
+
+def test_conversations_through_shards_equal_in_memory(
+    corpus_dir: Path, shard_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Follow-ups and 还有呢 read document frequencies and full score vectors: the shards give the same."""
+    lines = []
+    for row in (corpus_dir / "eval" / "followup.jsonl").read_text(encoding="utf-8").splitlines():
+        case = json.loads(row)
+        lines += [*case["earlier"], case["question"], "还有呢"]
+    stdin = "\n".join(lines) + "\n"
+    base = ["ask", "--conversation", "--json"]
+    code, expected, _ = run_cli([*base, "--corpus", str(corpus_dir), "--no-cache"], capsys, stdin)
+    assert code == 0
+    code, got, _ = run_cli([*base, "--xapian-db", str(shard_dir)], capsys, stdin)
+    assert code == 0
+    assert_same_json(expected, got)
