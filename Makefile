@@ -14,8 +14,9 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml requirements-semantic.txt
 	$(BIN)/python -m pip install --quiet -e '.[dev,xapian]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-semantic.txt
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

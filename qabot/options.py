@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
 
 from retrieval.errors import ConfigError
 from retrieval.retriever import Retriever
@@ -59,9 +63,31 @@ def retriever_from_args(args: argparse.Namespace) -> Retriever:
     shards = xapian_db(args)
     if shards is not None:
         return Retriever.from_xapian(shards, settings_from_args(args))
-    return Retriever.from_corpus(
-        Path(args.corpus),
-        settings_from_args(args),
-        cache_dir=args.cache_dir,
-        use_cache=not args.no_cache,
-    )
+    with EmbeddingProgress() as progress:
+        return Retriever.from_corpus(
+            Path(args.corpus),
+            settings_from_args(args),
+            cache_dir=args.cache_dir,
+            use_cache=not args.no_cache,
+            progress=progress,
+        )
+
+
+class EmbeddingProgress:
+    """A progress bar on stderr while the optional semantic signal embeds passages (shown only then)."""
+
+    def __init__(self, label: str = "embedding passages") -> None:
+        self.label = label
+        self._bar: tqdm[Any] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = tqdm(total=total, desc=self.label, unit="passage", file=sys.stderr, leave=False)
+        self._bar.update(done - self._bar.n)
+
+    def __enter__(self) -> EmbeddingProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Script = Literal["simplified", "traditional"]
+# How sure the answer is (rule in retrieval/confidence.py): high = the top passage covers the question;
+# low = the question is in the corpus's vocabulary but the passages only partly cover it; none = not covered.
+Confidence = Literal["high", "low", "none"]
 
 SECTION_SEPARATOR = " › "
 
@@ -44,6 +47,10 @@ class Document:
     cuts: tuple[int, ...]
     report: NormalizationReport
     damaged: tuple[tuple[int, int], ...] = ()
+    date: str = ""
+    # (level, line) of lines the file marks as headings by style (Word Heading styles, bold short lines),
+    # which the chunker treats as headings even without a 一、-style marker
+    headings: tuple[tuple[int, str], ...] = ()
 
     @property
     def truncated(self) -> bool:
@@ -63,6 +70,7 @@ class Chunk:
     truncated: bool = False
     redacted: bool = False
     damaged: bool = False  # holds repaired or cut mojibake: the wording may be inexact
+    date: str = ""
 
     @property
     def section_label(self) -> str:
@@ -89,3 +97,13 @@ class Answer:
     message: str = ""  # shown instead of / above the hits: abstention or input problems
     terms: tuple[str, ...] = field(default=())
     context: str = ""
+    confidence: Confidence = "high"
+    expanded: tuple[str, ...] = ()  # official equivalents the colloquial lexicon added to the query
+
+    def __post_init__(self) -> None:
+        # `answered` is true exactly for high and low; an unanswered Answer built without a confidence (the
+        # early returns for empty questions, older call sites) is "none" rather than a contradiction.
+        if not self.answered and self.confidence != "none":
+            object.__setattr__(self, "confidence", "none")
+        elif self.answered and self.confidence == "none":
+            raise ValueError("an answered Answer has confidence high or low")

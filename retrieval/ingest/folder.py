@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.errors import CorpusError
-from retrieval.ingest.markdown import read_markdown
-from retrieval.ingest.text import read_text
+from retrieval.ingest.dates import find_date
+from retrieval.ingest.doccache import DocumentCache
+from retrieval.ingest.raw import RawDocument
+from retrieval.ingest.readers import READERS, read_raw
 from retrieval.normalize import normalize_document
 from retrieval.types import Document
 
 log = logging.getLogger(__name__)
 
-# One reader per file format: path -> (raw text, encoding), before normalization.
-READERS: dict[str, Callable[[Path], tuple[str, str]]] = {".txt": read_text, ".md": read_markdown}
 CORPUS_SUFFIXES = tuple(READERS)
+# Sidecar next to a file (written by the bot for uploads): {"original_name": …}, a title of last resort.
+SIDECAR_SUFFIX = ".meta.json"
+# progress(files done, files in all, file just read) — front ends draw a bar; the library never prints.
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -58,41 +65,89 @@ def doc_id_for(path: Path, corpus_dir: Path) -> str:
     )
 
 
+def sidecar_title(path: Path) -> str:
+    """The original file name's stem from the file's sidecar, if it has one (bot uploads do)."""
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not sidecar.is_file() or sidecar.is_symlink():
+        return ""
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    name = meta.get("original_name") if isinstance(meta, dict) else None
+    return Path(name).stem.strip() if isinstance(name, str) else ""
+
+
 def read_document(path: Path, corpus_dir: Path) -> Document:
-    text, encoding = READERS[path.suffix.lower()](path)
-    normalized = normalize_document(text)
+    raw = read_raw(path)
+    normalized = normalize_document(raw.text)
     if not normalized.text.strip():
         raise ValueError("no speech text left after removing site boilerplate")
+    title = raw.title or normalized.title or raw.fallback_title or sidecar_title(path) or path.stem
+    cuts, report = normalized.cuts, normalized.report
+    if raw.complete and report.truncated and "truncation_notice" not in report.boilerplate_removed:
+        # an office file ending in a table or signature line was not cut off by a web site
+        cuts = tuple(c for c in cuts if c != len(normalized.text))
+        report = dataclasses.replace(report, truncated=False)
     return Document(
         doc_id=doc_id_for(path, corpus_dir),
         path=str(path.relative_to(corpus_dir)),
-        title=normalized.title or path.stem,
+        title=" ".join(title.split()),
         text=normalized.text,
-        encoding=encoding,
-        cuts=normalized.cuts,
-        report=normalized.report,
+        encoding=raw.encoding,
+        cuts=cuts,
+        report=report,
         damaged=normalized.damaged,
+        date=find_date(raw.text) or raw.date,
+        headings=styled_headings(raw),
     )
 
 
-def iter_documents(corpus_dir: Path) -> Iterator[Document | SkippedFile]:
-    for path in corpus_files(corpus_dir):
+def styled_headings(raw: RawDocument) -> tuple[tuple[int, str], ...]:
+    """The reader's style-marked headings as the normalized text spells them (NFKC, collapsed spaces)."""
+    out = ((level, " ".join(unicodedata.normalize("NFKC", line).split())) for level, line in raw.headings)
+    return tuple((level, line) for level, line in out if line)
+
+
+def _cached_read(path: Path, corpus_dir: Path, cache: DocumentCache | None) -> Document:
+    if cache is None:
+        return read_document(path, corpus_dir)
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    extra = sidecar.read_bytes() if sidecar.is_file() and not sidecar.is_symlink() else b""
+    key = cache.key(str(path.relative_to(corpus_dir)), path.read_bytes(), extra)
+    document = cache.get(key)
+    if document is None:
+        document = read_document(path, corpus_dir)
+        cache.put(key, document)
+    return document
+
+
+def iter_documents(
+    corpus_dir: Path, progress: Progress | None = None, cache: DocumentCache | None = None
+) -> Iterator[Document | SkippedFile]:
+    files = corpus_files(corpus_dir)
+    for done, path in enumerate(files, start=1):
         rel = str(path.relative_to(corpus_dir))
         try:
-            yield read_document(path, corpus_dir)
+            yield _cached_read(path, corpus_dir, cache)
         except UnicodeDecodeError:
             yield SkippedFile(rel, "cannot decode: not UTF-8/UTF-16, GB18030/GBK or Big5 text")
         except (ValueError, OSError) as exc:
             yield SkippedFile(rel, str(exc))
+        if progress is not None:
+            progress(done, len(files), rel)
 
 
-def load_corpus(corpus_dir: Path) -> Corpus:
-    """Read the whole folder; skipped files are logged with a reason, duplicates indexed once."""
+def load_corpus(
+    corpus_dir: Path, progress: Progress | None = None, cache: DocumentCache | None = None
+) -> Corpus:
+    """Read the whole folder (documents unchanged since the last run come from `cache`); skipped files are
+    logged with a reason, duplicates indexed once."""
     documents: list[Document] = []
     skipped: list[SkippedFile] = []
     duplicates: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
-    for item in iter_documents(corpus_dir):
+    for item in iter_documents(corpus_dir, progress, cache):
         if isinstance(item, SkippedFile):
             log.warning("skipped %s: %s", item.path, item.reason)
             skipped.append(item)
@@ -105,5 +160,7 @@ def load_corpus(corpus_dir: Path) -> Corpus:
         seen[key] = item.doc_id
         documents.append(item)
     if not documents:
-        raise CorpusError(f"no readable speeches (*.txt, *.md) in {corpus_dir}")
+        raise CorpusError(
+            f"no readable speeches ({', '.join('*' + s for s in CORPUS_SUFFIXES)}) in {corpus_dir}"
+        )
     return Corpus(tuple(documents), tuple(skipped), tuple(duplicates))

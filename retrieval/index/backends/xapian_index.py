@@ -113,6 +113,8 @@ def open_shard_index(path: Path, settings: RetrieverSettings) -> ShardIndex:
     """The index the shards at `path` (database folder or stub) hold, checked against `settings`."""
     if settings.variant != "okapi":
         raise ConfigError("the xapian backend reproduces BM25 Okapi only (variant=okapi)")
+    if settings.semantic != "off":  # its vectors are computed from the corpus passages at start-up
+        raise ConfigError("over Xapian shards the semantic signal is unavailable: use semantic=off")
     database = ShardDatabase(parse_stub(path))
     check_shards(database)
     check_settings(_metadata(database, SETTINGS_KEY), settings, str(path))

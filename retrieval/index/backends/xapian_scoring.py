@@ -96,13 +96,18 @@ class RunWeighting:
         return cls(k1, b, xapian_k1, xapian_b, epsilon, chunks, average_idf, run_length / chunks)
 
     def term_scales(
-        self, query_tokens: Sequence[str], term_freq: dict[str, int], collection_size: int
+        self,
+        query_tokens: Sequence[str],
+        term_freq: dict[str, int],
+        collection_size: int,
+        weights: Sequence[float] | None = None,
     ) -> list[tuple[str, float]]:
         """(token, OP_SCALE_WEIGHT factor) per distinct known token, in first-seen order; a token counts
-        as often as the query repeats it, as rank-bm25 adds it once per occurrence."""
-        counts: dict[str, int] = {}
-        for token in query_tokens:
-            counts[token] = counts.get(token, 0) + 1
+        as often as the query repeats it, as rank-bm25 adds it once per occurrence (with query weights:
+        the sum of its occurrences' weights)."""
+        counts: dict[str, float] = {}
+        for n, token in enumerate(query_tokens):
+            counts[token] = counts.get(token, 0.0) + (1.0 if weights is None else weights[n])
         scales = []
         for token, count in counts.items():
             freq = term_freq.get(token, 0)
@@ -114,15 +119,21 @@ class RunWeighting:
         return scales
 
     def exact_score(
-        self, query_tokens: Sequence[str], tf: dict[str, int], doc_freq: dict[str, int], dl: int
+        self,
+        query_tokens: Sequence[str],
+        tf: dict[str, int],
+        doc_freq: dict[str, int],
+        dl: int,
+        weights: Sequence[float] | None = None,
     ) -> float:
         """The score the sparse backend computes for one document, operation for operation: per query
-        token occurrence, in query order, idf × (tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)))."""
+        token occurrence, in query order, [weight ×] idf × (tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)))."""
         k1, b, avgdl = self.k1, self.b, self.average_length
         total = 0.0
-        for token in query_tokens:
+        for n, token in enumerate(query_tokens):
             freq = tf.get(token, 0)
             if freq:
                 idf = floored_idf(doc_freq[token], self.chunks, self.epsilon, self.average_idf)
-                total += idf * (freq * (k1 + 1) / (freq + k1 * (1 - b + b * dl / avgdl)))
+                part = idf * (freq * (k1 + 1) / (freq + k1 * (1 - b + b * dl / avgdl)))
+                total += part if weights is None else weights[n] * part
         return total

@@ -10,7 +10,7 @@ import numpy as np
 import xapian
 
 from retrieval.errors import ConfigError
-from retrieval.index.backends.base import FloatArray
+from retrieval.index.backends.base import FloatArray, Weights, check_weights
 from retrieval.index.backends.xapian_order import TIE_MARGIN, ShardLayout, settle_ties, tolerance
 from retrieval.index.backends.xapian_records import NGRAM_KEY_PREFIX
 from retrieval.index.backends.xapian_scoring import RunWeighting, xapian_term
@@ -87,7 +87,9 @@ class ShardSearcher:
     def build(self, corpus_tokens: Sequence[Sequence[str]]) -> None:
         raise ConfigError("Xapian shards are read-only here; build them with `qabot shards build`")
 
-    def _matches(self, query_tokens: Sequence[str], k: int | None) -> list[tuple[int, float]]:
+    def _matches(
+        self, query_tokens: Sequence[str], k: int | None, weights: Weights = None
+    ) -> list[tuple[int, float]]:
         """(chunk position, score) of the best k matching chunks (every match when k is None)."""
         terms = {t: xapian_term(self.prefix, t) for t in query_tokens}
         freqs = self.stats.freqs(list(terms.values()))
@@ -95,7 +97,7 @@ class ShardSearcher:
 
         def search(db: Any) -> list[tuple[int, float]]:
             size = int(db.get_doccount())
-            scales = self.weighting.term_scales(query_tokens, by_token, size)
+            scales = self.weighting.term_scales(query_tokens, by_token, size, weights)
             if not scales:
                 return []
             query = xapian.Query(
@@ -132,19 +134,24 @@ class ShardSearcher:
                         break
                     if item.term == term:
                         tf[token] = int(item.wdf)
-                return self.weighting.exact_score(query_tokens, tf, by_token, int(db.get_doclength(docid)))
+                length = int(db.get_doclength(docid))
+                return self.weighting.exact_score(query_tokens, tf, by_token, length, weights)
 
             return settle_ties(items, exact, self.layout)[:wanted]
 
         return self.stats.database.run(search)
 
-    def top_k(self, query_tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+    def top_k(
+        self, query_tokens: Sequence[str], k: int, query_weights: Weights = None
+    ) -> list[tuple[int, float]]:
+        check_weights(query_tokens, query_weights)
         if k <= 0 or not query_tokens:
             return []
-        return self._matches(query_tokens, k)
+        return self._matches(query_tokens, k, query_weights)
 
-    def scores(self, query_tokens: Sequence[str]) -> FloatArray:
+    def scores(self, query_tokens: Sequence[str], query_weights: Weights = None) -> FloatArray:
+        check_weights(query_tokens, query_weights)
         out = np.zeros(self.weighting.chunks)
-        for position, score in self._matches(query_tokens, None) if query_tokens else []:
+        for position, score in self._matches(query_tokens, None, query_weights) if query_tokens else []:
             out[position] = score
         return out
