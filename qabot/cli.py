@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "qabot.cmd_check",
     "qabot.cmd_eval",
     "qabot.cmd_serve",
+    "qabot.cmd_shards",
     "qabot.cmd_bench",
 )
 
@@ -33,6 +34,7 @@ COMMAND_HELP = {
     "check": "ingestion and normalization report for the corpus folder",
     "eval": "measure retrieval quality on the dev set or a benchmark",
     "serve": "run the Telegram bot (settings from the environment / .env)",
+    "shards": "build Xapian shards for --backend xapian",
     "bench": "benchmark the reference and fast BM25 backends",
 }
 

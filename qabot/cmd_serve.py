@@ -14,7 +14,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.logs import configure_logging
 from bot.settings import Settings
-from qabot.options import add_retriever_options, settings_from_args
+from qabot.options import add_retriever_options, settings_from_args, xapian_db
 from retrieval.errors import ConfigError
 from retrieval.retriever import Retriever
 
@@ -39,8 +39,11 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--webhook must be an https:// URL (Telegram only posts to HTTPS)")
     configure_logging(settings.log_level, settings.token)
     retriever_settings = settings_from_args(args)
+    shards = xapian_db(args)
 
     def load() -> Retriever:  # also what /reload calls, so a reload honours --cache-dir and --config
+        if shards is not None:  # a replica on Xapian shards: /reload picks up a swapped stub
+            return Retriever.from_xapian(shards, retriever_settings)
         return Retriever.from_corpus(
             settings.corpus_dir, retriever_settings, cache_dir=args.cache_dir, use_cache=not args.no_cache
         )
@@ -50,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         "loaded %d documents, %d chunks from %s (%d files skipped)",
         len(retriever.documents),
         len(retriever.chunks),
-        settings.corpus_dir,
+        shards or settings.corpus_dir,
         len(retriever.skipped),
     )
     application = build_application(settings, retriever, load=load)
