@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from retrieval.errors import CorpusError
 from retrieval.ingest.markdown import read_markdown
+from retrieval.ingest.names import display_name, doc_id_for, unique_doc_ids
 from retrieval.ingest.text import read_text
+from retrieval.ingest.walk import CorpusScan, SkippedFile, scan_corpus
 from retrieval.normalize import normalize_document
 from retrieval.types import Document
 
@@ -22,10 +23,8 @@ READERS: dict[str, Callable[[Path], tuple[str, str]]] = {".txt": read_text, ".md
 CORPUS_SUFFIXES = tuple(READERS)
 
 
-@dataclass(frozen=True)
-class SkippedFile:
-    path: str
-    reason: str
+# Called after each file is read with (bytes read so far, bytes in all files): front ends draw a bar.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -35,38 +34,28 @@ class Corpus:
     duplicates: tuple[tuple[str, str], ...]  # (doc_id indexed once, doc_id of the duplicate dropped)
 
 
+def scan(corpus_dir: Path) -> CorpusScan:
+    """The files ingestion reads and the entries it leaves out (one list for the cache key and the read)."""
+    return scan_corpus(corpus_dir, CORPUS_SUFFIXES)
+
+
 def corpus_files(corpus_dir: Path) -> list[Path]:
     """Every readable speech file under the folder, in a stable order; hidden folders (and eval/) excluded."""
-    if not corpus_dir.is_dir():
-        raise CorpusError(f"corpus folder not found: {corpus_dir}")
-    files = []
-    for path in sorted(corpus_dir.rglob("*")):
-        rel = path.relative_to(corpus_dir)
-        if any(part.startswith(".") for part in rel.parts) or rel.parts[0] == "eval":
-            continue
-        if path.is_file() and path.suffix.lower() in CORPUS_SUFFIXES and path.name.lower() != "readme.md":
-            files.append(path)
-    return files
+    return [f.path for f in scan(corpus_dir).files]
 
 
-def doc_id_for(path: Path, corpus_dir: Path) -> str:
-    """Stable id from the file's path within the corpus: its name without suffix, path-separated if nested."""
-    rel = path.relative_to(corpus_dir).with_suffix("")
-    return (
-        "/".join(re.sub(r"[^\w.-]+", "_", part) for part in rel.parts).strip("_")
-        or hashlib.sha1(str(rel).encode()).hexdigest()[:12]
-    )
-
-
-def read_document(path: Path, corpus_dir: Path) -> Document:
-    text, encoding = READERS[path.suffix.lower()](path)
+def read_document(
+    path: Path, corpus_dir: Path, doc_id: str | None = None, real: Path | None = None
+) -> Document:
+    """One file as a normalized Document; `real` is the regular file behind a link inside the folder."""
+    text, encoding = READERS[path.suffix.lower()](real or path)
     normalized = normalize_document(text)
     if not normalized.text.strip():
         raise ValueError("no speech text left after removing site boilerplate")
     return Document(
-        doc_id=doc_id_for(path, corpus_dir),
-        path=str(path.relative_to(corpus_dir)),
-        title=normalized.title or path.stem,
+        doc_id=doc_id or doc_id_for(path, corpus_dir),
+        path=display_name(path.relative_to(corpus_dir)),
+        title=normalized.title or display_name(PurePath(path.stem)),
         text=normalized.text,
         encoding=encoding,
         cuts=normalized.cuts,
@@ -75,24 +64,32 @@ def read_document(path: Path, corpus_dir: Path) -> Document:
     )
 
 
-def iter_documents(corpus_dir: Path) -> Iterator[Document | SkippedFile]:
-    for path in corpus_files(corpus_dir):
-        rel = str(path.relative_to(corpus_dir))
+def iter_documents(corpus_dir: Path, progress: Progress | None = None) -> Iterator[Document | SkippedFile]:
+    found = scan(corpus_dir)
+    yield from found.skipped
+    ids = unique_doc_ids([f.path for f in found.files], corpus_dir)
+    total, done = sum(f.size for f in found.files), 0
+    for file in found.files:
         try:
-            yield read_document(path, corpus_dir)
+            yield read_document(file.path, corpus_dir, ids[file.path], file.real)
         except UnicodeDecodeError:
-            yield SkippedFile(rel, "cannot decode: not UTF-8/UTF-16, GB18030/GBK or Big5 text")
-        except (ValueError, OSError) as exc:
-            yield SkippedFile(rel, str(exc))
+            yield SkippedFile(file.name, "cannot decode: not UTF-8/UTF-16, GB18030/GBK or Big5 text")
+        except OSError as exc:  # str(exc) would show the absolute server path
+            yield SkippedFile(file.name, f"cannot read: {exc.strerror or type(exc).__name__}")
+        except ValueError as exc:
+            yield SkippedFile(file.name, str(exc))
+        done += file.size
+        if progress is not None:
+            progress(done, total)
 
 
-def load_corpus(corpus_dir: Path) -> Corpus:
+def load_corpus(corpus_dir: Path, progress: Progress | None = None) -> Corpus:
     """Read the whole folder; skipped files are logged with a reason, duplicates indexed once."""
     documents: list[Document] = []
     skipped: list[SkippedFile] = []
     duplicates: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
-    for item in iter_documents(corpus_dir):
+    for item in iter_documents(corpus_dir, progress):
         if isinstance(item, SkippedFile):
             log.warning("skipped %s: %s", item.path, item.reason)
             skipped.append(item)
