@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Iterator
 
@@ -11,6 +12,15 @@ from rich.console import Console
 
 from qabot.options import add_retriever_options, retriever_from_args
 from qabot.render import answer_to_json, render_answer
+from retrieval.normalize import clean_question
+from retrieval.retriever import Retriever
+from retrieval.types import Answer
+
+log = logging.getLogger(__name__)
+
+TTY_HINT = "qabot ask: type one question per line, Ctrl-D to finish (or pass the question as arguments)"
+# Shown for a line that could not be answered; the others of the batch are still answered.
+FAILED = "这个问题无法处理：{reason}"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,21 +32,45 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
+def stdin_lines() -> Iterator[str]:
+    """Every stdin line, decoded as UTF-8 with undecodable bytes replaced: one bad byte costs one
+    character, never the batch."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream already (tests, embedding)
+        yield from (line.rstrip("\r\n") for line in sys.stdin)
+        return
+    for raw in stream:
+        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+
+
 def questions(args: argparse.Namespace) -> Iterator[str]:
-    """The question from the arguments, else every non-empty stdin line."""
+    """The question from the arguments, else every stdin line (blank ones too with --json, so the output
+    keeps one object per input line)."""
     if args.question:
         yield " ".join(args.question)
         return
-    for line in sys.stdin:
-        if line.strip():
-            yield line.rstrip("\n")
+    if sys.stdin.isatty():
+        print(TTY_HINT, file=sys.stderr)
+    for line in stdin_lines():
+        if args.json or line.strip():
+            yield line
+
+
+def answer_one(retriever: Retriever, question: str, k: int) -> Answer:
+    """The answer, or an unanswered one saying why: a failure on one line must not lose the rest."""
+    try:
+        return retriever.ask(question, k=k)
+    except Exception as exc:  # any bug on odd input is reported on that line only
+        log.error("cannot answer %r", question, exc_info=True)
+        reason = f"{type(exc).__name__}: {exc}"
+        return Answer(clean_question(question), "simplified", False, (), FAILED.format(reason=reason))
 
 
 def run(args: argparse.Namespace) -> int:
     retriever = retriever_from_args(args)
     console = Console(highlight=False, soft_wrap=True)
     for question in questions(args):
-        answer = retriever.ask(question, k=max(args.k, 1))
+        answer = answer_one(retriever, question, max(args.k, 1))
         if args.json:
             print(json.dumps(answer_to_json(answer), ensure_ascii=False), flush=True)
         else:

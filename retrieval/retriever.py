@@ -21,7 +21,7 @@ from retrieval.index.cache import (
     token_cache_path,
 )
 from retrieval.ingest import load_corpus
-from retrieval.normalize import detect_script, fold_for_matching, to_script
+from retrieval.normalize import clean_question, detect_script, fold_for_matching, to_script
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Answer, Chunk, Document, NormalizationReport
 
@@ -128,6 +128,7 @@ class Retriever:
 
     def ask(self, question: str, k: int = 3) -> Answer:
         """Answer a question with up to k cited hits, or abstain with a helpful message."""
+        question = clean_question(question)
         text = question.strip()
         script = detect_script(text)
         if not text:
@@ -151,8 +152,8 @@ class Retriever:
 
 
 def fold_question(question: str) -> str:
-    """The question as matched: cut to MAX_QUESTION_CHARS, then folded like chunk text."""
-    return fold_for_matching(question[:MAX_QUESTION_CHARS])
+    """The question as matched: cleaned, cut to MAX_QUESTION_CHARS, then folded like chunk text."""
+    return fold_for_matching(clean_question(question)[:MAX_QUESTION_CHARS])
 
 
 def read_and_chunk(

@@ -55,9 +55,9 @@ def test_ask_reads_one_question_per_stdin_line_in_order(
     code, out, _ = run_cli(["ask", "--corpus", str(corpus_dir), "--json"], capsys, stdin)
     assert code == 0
     records = [json.loads(line) for line in out.splitlines()]
-    assert [r["question"] for r in records] == ["秸秆咋办", "明天北京天气怎么样", "護照怎麼辦理"]
-    assert [r["answered"] for r in records] == [True, False, False]
-    assert records[2]["hits"], "abstention still lists the closest chunks"
+    assert [r["question"] for r in records] == ["秸秆咋办", "", "明天北京天气怎么样", "護照怎麼辦理"]
+    assert [r["answered"] for r in records] == [True, False, False, False]
+    assert records[3]["hits"], "abstention still lists the closest chunks"
 
 
 def test_ask_plain_output_shows_citation(corpus_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
