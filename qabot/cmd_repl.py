@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,10 +13,12 @@ from rich.console import Console
 
 from qabot.options import add_retriever_options, retriever_from_args
 from qabot.render import render_answer
-from qabot.report import corpus_report
+from qabot.sources_zh import sources_report
 from retrieval.retriever import Retriever
 
 PROMPT = "问> "
+MAX_K = 20
+K_USAGE = f"用法：/k N（N 为 1–{MAX_K} 的整数）"
 HELP = """输入问题并回车即可，例如：督察指出的个性问题是什么？（简体、繁体均可）
 命令：/help 帮助  /sources 文档与规范化报告  /k N 每次显示 N 条结果  /quit 退出"""
 
@@ -32,9 +35,7 @@ def interactive_lines() -> Iterator[str]:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory
 
-    history = Path(platformdirs.user_state_dir("qabot", appauthor=False)) / "repl_history"
-    history.parent.mkdir(parents=True, exist_ok=True)
-    session: PromptSession[str] = PromptSession(history=FileHistory(str(history)))
+    session: PromptSession[str] = PromptSession(history=FileHistory(str(private_history_file())))
     while True:
         try:
             yield session.prompt(PROMPT)
@@ -44,8 +45,27 @@ def interactive_lines() -> Iterator[str]:
             return
 
 
+def private_history_file() -> Path:
+    """The history file, readable by its owner only: questions typed can be confidential."""
+    history = Path(platformdirs.user_state_dir("qabot", appauthor=False)) / "repl_history"
+    history.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(history, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    history.chmod(0o600)  # an older file was created 0644
+    return history
+
+
 def piped_lines() -> Iterator[str]:
     yield from (line.rstrip("\n") for line in sys.stdin)
+
+
+def parse_k(arg: str) -> int | None:
+    """N for `/k N` when it is a whole number 1..MAX_K (full-width digits too); None for anything else
+    (`²`, `-1`, `3.5`, `十`), which gets the usage line."""
+    try:
+        k = int(arg.strip())
+    except ValueError:
+        return None
+    return k if 1 <= k <= MAX_K else None
 
 
 class Repl:
@@ -75,12 +95,12 @@ class Repl:
             self.console.print(HELP)
         elif name == "/sources":
             r = self.retriever
-            self.console.print(corpus_report(r.documents, r.chunks, r.skipped))
-        elif name == "/k" and arg.strip().isdigit() and 1 <= int(arg) <= 20:
-            self.k = int(arg)
+            self.console.print(sources_report(r.documents, r.chunks, r.skipped))
+        elif name == "/k" and (k := parse_k(arg)) is not None:
+            self.k = k
             self.console.print(f"每次显示 {self.k} 条结果。")
         elif name == "/k":
-            self.console.print("用法：/k N（N 为 1–20）")
+            self.console.print(K_USAGE)
         else:
             self.console.print(f"未知命令 {name}。{HELP}")
         return True
