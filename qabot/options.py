@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from qabot.progress import BuildProgress
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings, parse_overrides
 
@@ -34,10 +35,13 @@ def settings_from_args(args: argparse.Namespace) -> RetrieverSettings:
 
 
 def retriever_from_args(args: argparse.Namespace) -> Retriever:
-    """The retriever the options describe (index loaded from cache when possible)."""
-    return Retriever.from_corpus(
-        Path(args.corpus),
-        settings_from_args(args),
-        cache_dir=args.cache_dir,
-        use_cache=not args.no_cache,
-    )
+    """The retriever the options describe (index loaded from cache when possible; a bar on stderr while
+    a large corpus is read for a fresh build)."""
+    with BuildProgress() as progress:
+        return Retriever.from_corpus(
+            Path(args.corpus),
+            settings_from_args(args),
+            cache_dir=args.cache_dir,
+            use_cache=not args.no_cache,
+            progress=progress,
+        )

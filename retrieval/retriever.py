@@ -20,7 +20,7 @@ from retrieval.index.cache import (
     save_index,
     token_cache_path,
 )
-from retrieval.ingest import load_corpus
+from retrieval.ingest import Progress, load_corpus
 from retrieval.normalize import clean_question, detect_script, fold_for_matching, to_script
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Answer, Chunk, Document, NormalizationReport
@@ -63,17 +63,19 @@ class Retriever:
         *,
         cache_dir: str | Path | None = None,
         use_cache: bool = True,
+        progress: Progress | None = None,
     ) -> Retriever:
-        """Load the index from the cache when it matches the corpus and settings, else build it."""
+        """Load the index from the cache when it matches the corpus and settings, else build it (calling
+        `progress(done_bytes, total_bytes)` after each file read, for a front end to draw)."""
         corpus = Path(corpus_dir)
         settings = settings or RetrieverSettings()
         if not use_cache:
-            return cls(build_index(corpus, settings), corpus)
+            return cls(build_index(corpus, settings, progress=progress), corpus)
         key = corpus_fingerprint(corpus, settings)
         path = cache_path(Path(cache_dir) if cache_dir else default_cache_dir(), key)
         index = load_index(path, key)
         if index is None:
-            index = build_index(corpus, settings, TokenCache(token_cache_path(path.parent)))
+            index = build_index(corpus, settings, TokenCache(token_cache_path(path.parent)), progress)
             try:
                 save_index(path, key, index)
             except CacheError as exc:  # a read-only cache dir costs speed, not answers
@@ -157,10 +159,10 @@ def fold_question(question: str) -> str:
 
 
 def read_and_chunk(
-    corpus_dir: Path, settings: RetrieverSettings
+    corpus_dir: Path, settings: RetrieverSettings, progress: Progress | None = None
 ) -> tuple[tuple[Document, ...], list[Chunk], tuple[tuple[str, str], ...]]:
     """Documents, their chunks, and (file, reason) for every file left out — everything before tokenizing."""
-    corpus = load_corpus(corpus_dir)
+    corpus = load_corpus(corpus_dir, progress)
     chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_min, settings.chunk_max)]
     skipped = tuple((s.path, s.reason) for s in corpus.skipped)
     skipped += tuple((dup, f"same text as {kept}") for kept, dup in corpus.duplicates)
@@ -168,10 +170,13 @@ def read_and_chunk(
 
 
 def build_index(
-    corpus_dir: Path, settings: RetrieverSettings, token_cache: TokenCache | None = None
+    corpus_dir: Path,
+    settings: RetrieverSettings,
+    token_cache: TokenCache | None = None,
+    progress: Progress | None = None,
 ) -> Index:
     """Ingest, normalize, chunk and index the corpus folder."""
-    documents, chunks, skipped = read_and_chunk(corpus_dir, settings)
+    documents, chunks, skipped = read_and_chunk(corpus_dir, settings, progress)
     log.info("indexed %d documents, %d chunks", len(documents), len(chunks))
     index = Index.build(documents, chunks, settings, skipped, token_cache)
     if token_cache is not None:

@@ -159,3 +159,27 @@ def test_same_looking_names_get_unique_stable_ids_and_separate_counts(
     report = check_report(corpus, tmp_path, capsys)
     assert report.count("· 1 chunk ") == 3
     assert main(["check", "--corpus", str(corpus)]) == 0
+
+
+def test_a_large_first_build_shows_progress_on_stderr(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qabot import progress
+
+    seen: list[tuple[int, int]] = []
+    monkeypatch.setattr(progress, "MIN_BYTES", 1)  # the bundled speeches stand in for a large corpus
+    real_call = progress.BuildProgress.__call__
+    monkeypatch.setattr(
+        progress.BuildProgress, "__call__", lambda self, d, t: (seen.append((d, t)), real_call(self, d, t))
+    )
+    code, _out, err = run_cli(
+        ["ask", "--corpus", str(corpus), "--cache-dir", str(tmp_path / "c"), "秸秆"], capsys
+    )
+    assert code == 0
+    total = sum(p.stat().st_size for p in corpus.iterdir())
+    assert [t for _, t in seen] == [total, total] and seen[-1][0] == total
+    assert "reading corpus" in err
+    code, _out, err = run_cli(
+        ["ask", "--corpus", str(corpus), "--cache-dir", str(tmp_path / "c"), "秸秆"], capsys
+    )
+    assert "reading corpus" not in err  # the cached index is loaded, nothing is read
