@@ -51,7 +51,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the documents with chunk counts and truncation notes."""
     if update.message is not None:
-        await _send_long(update.message, sources_html(bot_state(context).retriever, _script(update)))
+        listing = sources_html(bot_state(context).retriever, _script(update), admin=is_admin(update, context))
+        await _send_long(update.message, listing)
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
