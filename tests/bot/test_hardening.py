@@ -4,6 +4,7 @@ from one user, and a stranger's button presses."""
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -92,3 +93,15 @@ async def test_a_refused_strangers_button_press_gets_an_empty_answer_and_nothing
     new = harness.api.calls[before:]
     assert [c.method for c in new] == ["answerCallbackQuery", "answerCallbackQuery"]
     assert all(c.ok and not c.params.get("text") for c in new)
+
+
+async def test_reload_with_unreadable_files_and_undecodable_names_reports_instead_of_failing(
+    harness_with_bad_file: Any,
+) -> None:
+    harness, corpus = harness_with_bad_file
+    gbk_name = os.fsdecode("讲话稿".encode("gb18030") + b".txt")  # from a Windows zip
+    shutil.copy(sorted(CORPUS.glob("*.txt"))[2], corpus / gbk_name)
+    await harness.send(message(ADMIN, "/reload"))
+    report = "\n".join(replies_to_chat(harness, ADMIN))
+    assert "出了点问题" not in report
+    assert "讲话稿" in report  # the new document, by its repaired name
