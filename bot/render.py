@@ -11,7 +11,7 @@ from bot.callback_data import AnswerButton, View
 from bot.html_split import MESSAGE_LIMIT, split_html, visible_length
 from bot.texts import text
 from retrieval.answer import highlight_spans
-from retrieval.normalize import to_script
+from retrieval.normalize import merge_spans, to_script
 from retrieval.types import Answer, Hit, Script
 
 Span = tuple[int, int]
@@ -21,7 +21,7 @@ def highlight_html(plain: str, spans: Iterable[Span]) -> str:
     """`plain` escaped, with each (start, end) span wrapped in <b>; overlapping spans are merged."""
     parts: list[str] = []
     position = 0
-    for start, end in _merged(spans, len(plain)):
+    for start, end in merge_spans(spans, len(plain)):
         parts.append(html.escape(plain[position:start]))
         parts.append(f"<b>{html.escape(plain[start:end])}</b>")
         position = end
@@ -97,16 +97,3 @@ def single_message(markup: str, script: Script, limit: int = MESSAGE_LIMIT) -> s
         return markup
     parts = split_html(markup, limit - 40)  # room for the note
     return f"{parts[0]}\n<i>{html.escape(text('cut', script))}</i>"
-
-
-def _merged(spans: Iterable[Span], length: int) -> list[Span]:
-    clipped = sorted((max(0, s), min(length, e)) for s, e in spans if e > s)
-    merged: list[Span] = []
-    for start, end in clipped:
-        if start >= end:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged

@@ -19,7 +19,8 @@ DEFAULT_RATE_LIMIT_PER_MINUTE = 20
 # Telegram's documented broadcast ceiling is about 30 messages per second.
 DEFAULT_MAX_SENDS_PER_SECOND = 30.0
 
-# BotFather tokens look like "123456789:AAH…" (numeric bot id, colon, 35 url-safe characters).
+# BotFather tokens look like "123456789:AAH…" (numeric bot id, colon, 35 url-safe characters);
+# the check accepts 30–60 so a future length change does not lock users out.
 _TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,60}$")
 _URL_PATTERN = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -82,7 +83,9 @@ def _token(raw: str) -> str:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and put it in .env")
     if not _TOKEN_PATTERN.match(raw):
         # Never echo the value: a malformed token may still be a real secret.
-        raise ConfigError("TELEGRAM_BOT_TOKEN is malformed; expected <digits>:<35 letters, digits, - or _>")
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is malformed; expected <3–20 digits>:<30–60 letters, digits, - or _>"
+        )
     return raw
 
 

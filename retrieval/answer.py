@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from retrieval import messages
 from retrieval.chunk.markers import QUANTITY_QUESTION, SENTENCE
 from retrieval.index import Index, index_text
-from retrieval.normalize import find_redactions, fold_for_matching, to_script
+from retrieval.normalize import find_redactions, fold_for_matching, merge_spans, to_script
 from retrieval.types import SECTION_SEPARATOR, Answer, Chunk, Hit, Script
 
 EXCERPT_MAX_SENTENCES = 3
@@ -56,13 +56,7 @@ def highlight_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], .
         while start != -1:
             spans.append((start, start + len(term)))
             start = folded.find(term, start + len(term))
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return tuple(merged)
+    return tuple(merge_spans(spans))
 
 
 def select_excerpt(text: str, terms: Sequence[str], index: Index) -> str:

@@ -33,9 +33,10 @@ class RetrieverSettings:
     min_score: float = 0.0  # off: BM25's scale moves with corpus size (docs/evaluation.md)
     min_coverage: float = 0.3
     min_known_share: float = 0.4
-    # ranking: "bigram" fuses a character-bigram run with the word run (retrieval/fusion.py); "auto" does so
-    # up to fusion_max_chunks chunks, beyond which the bigram index's memory and build time (about 4x the
-    # word index's, docs/performance.md) outweigh its gain (+0.05 paraphrase hit@3, +0.009 DRCD R@1)
+    # ranking: "bigram" fuses a character-bigram run with the word run (retrieval/index/fusion.py);
+    # "auto" does so up to fusion_max_chunks chunks, beyond which the bigram index's memory and build
+    # time (about 4x the word index's, docs/performance.md) outweigh its gain (+0.05 paraphrase hit@3,
+    # +0.009 DRCD R@1)
     fusion: str = "auto"
     fusion_max_chunks: int = 100_000
     fusion_depth: int = 50  # how many hits of each run enter the fusion

@@ -9,6 +9,7 @@ fold for matching, convert for display, detect the asker's script; redaction spa
 """
 
 from retrieval.normalize.document import normalize_document, remove_boilerplate, strip_pinyin_ruby
+from retrieval.normalize.edits import merge_spans
 from retrieval.normalize.question import clean_question
 from retrieval.normalize.redactions import find_redactions
 from retrieval.normalize.script import detect_script, fold_for_matching, to_script
@@ -18,6 +19,7 @@ __all__ = [
     "detect_script",
     "find_redactions",
     "fold_for_matching",
+    "merge_spans",
     "normalize_document",
     "remove_boilerplate",
     "strip_pinyin_ruby",

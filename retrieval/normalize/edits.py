@@ -11,10 +11,26 @@ import bisect
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 Edit = tuple[int, int, int]
 Span = tuple[int, int]
+
+
+def merge_spans(spans: Iterable[Span], length: int | None = None) -> list[Span]:
+    """Sorted, non-empty spans with overlapping or touching ones joined; clipped to [0, length) if given."""
+    if length is not None:
+        spans = ((max(0, s), min(length, e)) for s, e in spans)
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
 
 # NFKC never composes across an ASCII character, so text can be normalized piecewise before each one.
 _NFKC_PIECE = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
