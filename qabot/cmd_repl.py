@@ -11,6 +11,7 @@ from pathlib import Path
 import platformdirs
 from rich.console import Console
 
+from qabot.cmd_ask import answer_one, stdin_lines
 from qabot.options import add_retriever_options, retriever_from_args
 from qabot.render import render_answer
 from qabot.sources_zh import sources_report
@@ -55,7 +56,7 @@ def private_history_file() -> Path:
 
 
 def piped_lines() -> Iterator[str]:
-    yield from (line.rstrip("\n") for line in sys.stdin)
+    yield from stdin_lines()  # invalid bytes replaced, as for `qabot ask`
 
 
 def parse_k(arg: str) -> int | None:
@@ -83,7 +84,7 @@ class Repl:
             return True
         if line.startswith("/"):
             return self.command(line)
-        self.console.print(render_answer(self.retriever.ask(line, k=self.k)))
+        self.console.print(render_answer(answer_one(self.retriever, line, self.k)))
         self.console.print()
         return True
 

@@ -87,3 +87,35 @@ def test_ask_on_a_terminal_without_arguments_prints_a_hint(
         sys.stdin = sys.__stdin__
     assert code == 0
     assert "one question per line" in capsys.readouterr().err
+
+
+def test_repl_with_piped_invalid_bytes_answers_every_line(
+    corpus_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = "秸秆焚烧怎么管？\n".encode() + b"\xff\xc3\n" + "/k 1\n大气污染防治有哪些措施？\n".encode()
+    sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="strict")
+    try:
+        code = main(["repl", "--corpus", str(corpus_dir)])
+    finally:
+        sys.stdin = sys.__stdin__
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "每次显示 1 条结果" in out and out.count("[1]") == 2 and "[2]" in out
+
+
+def test_a_line_that_fails_is_reported_on_that_line_and_the_batch_goes_on(
+    corpus_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retrieval.retriever import Retriever
+
+    real_ask = Retriever.ask
+
+    def ask(self: Retriever, question: str, k: int = 3) -> object:
+        if "炸" in question:  # stands in for any bug an odd input may hit
+            raise RuntimeError("boom")
+        return real_ask(self, question, k)
+
+    monkeypatch.setattr(Retriever, "ask", ask)
+    records = ask_stdin(corpus_dir, "秸秆焚烧怎么管？\n炸\n生态环境保护\n".encode(), capsys)
+    assert [r["answered"] for r in records] == [True, False, True]
+    assert "RuntimeError: boom" in str(records[1]["message"]) and records[1]["question"] == "炸"

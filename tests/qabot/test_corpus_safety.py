@@ -8,6 +8,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,7 @@ def test_symlink_out_of_the_corpus_is_not_indexed_and_is_reported(
     secret = tmp_path / "environ"  # stands in for /proc/self/environ
     secret.write_text(f"TELEGRAM_BOT_TOKEN={FAKE_TOKEN}\n大气污染防治督察整改 秸秆焚烧\n", encoding="utf-8")
     (corpus / "notes.txt").symlink_to(secret)
+    (corpus / "environ.txt").symlink_to("/proc/self/environ")  # the real thing: the reader's own env
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (outside / "more.txt").write_text(f"秸秆焚烧 {FAKE_TOKEN}", encoding="utf-8")
@@ -60,7 +63,8 @@ def test_symlink_out_of_the_corpus_is_not_indexed_and_is_reported(
         p.read_bytes() for p in (tmp_path / "cache").rglob("*") if p.is_file()
     )
     report = check_report(corpus, tmp_path, capsys)
-    assert "2 files skipped" in report
+    assert "3 files skipped" in report
+    assert "environ.txt: symbolic link to a file outside the corpus folder; not followed" in report
     assert "notes.txt: symbolic link to a file outside the corpus folder; not followed" in report
     assert "linked: symbolic link to a folder; not followed" in report
     assert str(tmp_path) not in report
@@ -183,3 +187,43 @@ def test_a_large_first_build_shows_progress_on_stderr(
         ["ask", "--corpus", str(corpus), "--cache-dir", str(tmp_path / "c"), "秸秆"], capsys
     )
     assert "reading corpus" not in err  # the cached index is loaded, nothing is read
+
+
+def without_root_privileges() -> list[str]:
+    """A command prefix under which `chmod 000` really denies reading, also when tests run as root
+    (dropping the capabilities that let root ignore file modes)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: chmod 000 cannot deny anything")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def test_chmod_000_file_and_folder_are_skipped_by_the_real_cli(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "locked.txt").write_text("秸秆焚烧", encoding="utf-8")
+    (corpus / "closed").mkdir()
+    (corpus / "closed" / "inside.txt").write_text("秸秆焚烧", encoding="utf-8")
+    (corpus / "locked.txt").chmod(0)
+    (corpus / "closed").chmod(0)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    qabot = [*without_root_privileges(), sys.executable, "-m", "qabot.cli"]
+    try:
+        asked = subprocess.run(
+            [*qabot, "ask", "--json", "--corpus", str(corpus), "秸秆焚烧怎么管？"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        checked = subprocess.run(
+            [*qabot, "check", "--corpus", str(corpus)], capture_output=True, text=True, env=env, timeout=120
+        )
+    finally:
+        (corpus / "closed").chmod(0o755)
+    assert asked.returncode == 0, asked.stderr[-2000:]
+    assert json.loads(asked.stdout)["hits"]
+    report = " ".join(checked.stdout.split())
+    assert checked.returncode == 0, checked.stderr[-2000:]
+    assert "closed: cannot list folder: Permission denied" in report
+    assert "locked.txt: cannot read: Permission denied" in report
