@@ -23,6 +23,7 @@ from telegram.request import BaseRequest
 from bot import handlers
 from bot.access import allowlist_gate
 from bot.callbacks import answer_button
+from bot.conversations import ConversationStore
 from bot.inline import inline_query
 from bot.rate_limit import QuestionRateLimit
 from bot.retrying import RetryingRateLimiter
@@ -76,6 +77,7 @@ def build_application(
             retriever=retriever,
             load=load or partial(Retriever.from_corpus, settings.corpus_dir, retriever.settings),
             rate_limit=QuestionRateLimit(settings.rate_limit_per_minute),
+            conversations=ConversationStore(window=settings.context_window_seconds),
         ),
     )
     add_handlers(application)

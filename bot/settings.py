@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from retrieval.conversation import FOLLOW_UP_WINDOW
 from retrieval.errors import ConfigError
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
@@ -37,6 +38,8 @@ class Settings:
     max_sends_per_second: float = DEFAULT_MAX_SENDS_PER_SECOND
     log_level: str = "INFO"
     webhook_secret: str = ""
+    # how long a chat's earlier question stays the context of a follow-up (retrieval/conversation)
+    context_window_seconds: float = FOLLOW_UP_WINDOW
 
     @property
     def bot_url(self) -> str:
@@ -75,6 +78,9 @@ class Settings:
             ),
             log_level=_log_level(env.get("LOG_LEVEL", "")),
             webhook_secret=_webhook_secret(env.get("TELEGRAM_WEBHOOK_SECRET", "").strip()),
+            context_window_seconds=_positive_float(
+                "CONTEXT_WINDOW_SECONDS", env.get("CONTEXT_WINDOW_SECONDS", ""), FOLLOW_UP_WINDOW
+            ),
         )
 
 

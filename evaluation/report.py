@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.benchmark import BenchmarkResult
+from evaluation.followup import followup_markdown
 from evaluation.metrics import OVERALL
 from evaluation.suite import ConfigResult
 from evaluation.threshold import best_threshold
@@ -35,6 +36,8 @@ def comparison_rows(results: Sequence[ConfigResult]) -> list[dict[str, Any]]:
                 "abstain P": r.summary.abstention.precision,
                 "abstain R": r.summary.abstention.recall,
                 "abstain F1": r.summary.abstention.f1,
+                "followup hit@3": r.followup.get("followup hit@3", float("nan")),
+                "leaked topic": r.followup.get("leaked topic", "–"),
                 "chunks": r.chunks,
                 "seconds": r.seconds,
             }
@@ -75,6 +78,7 @@ def dev_markdown(results: Sequence[ConfigResult], meta: dict[str, Any], shown_k:
         "",
         _sweep_text(first),
         "",
+        *followup_markdown(first.followup, first.label, format_table),
         f"## Misses — {first.label}",
         "",
         "Answerable questions whose evidence is not in the top 3 (rank = where it was found within the "
@@ -137,6 +141,7 @@ def dev_json(results: Sequence[ConfigResult], meta: dict[str, Any]) -> dict[str,
                 "seconds": r.seconds,
                 "groups": {k: {"n": g.n, **g.scores} for k, g in r.summary.groups.items()},
                 "abstention": dataclasses.asdict(r.summary.abstention),
+                "followup": r.followup,
                 "threshold_sweep": [dataclasses.asdict(p) for p in r.sweep],
                 "misses": [dataclasses.asdict(m) for m in r.summary.misses],
                 "questions": [

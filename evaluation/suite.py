@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from evaluation.devset import DevQuestion
+from evaluation.followup import FollowUpCase, chained_followups, run_followups, summarize_followups
 from evaluation.metrics import JudgedQuestion, Summary, summarize
 from evaluation.runner import judge_devset
 from evaluation.threshold import ThresholdPoint, candidate_thresholds, sweep, without_score_threshold
@@ -25,6 +27,7 @@ class ConfigResult:
     chunks: int
     seconds: float
     sweep: tuple[ThresholdPoint, ...]  # abstention quality for each candidate min_score
+    followup: dict[str, Any] = field(default_factory=dict)  # conversation cases (evaluation/followup.py)
 
 
 def evaluate_config(
@@ -36,6 +39,7 @@ def evaluate_config(
     *,
     shown_k: int = 3,
     progress: bool = True,
+    followups: Sequence[FollowUpCase] = (),
 ) -> ConfigResult:
     """Build a retriever with the overrides applied to `base`, and judge the dev set with it."""
     start = time.perf_counter()
@@ -46,6 +50,10 @@ def evaluate_config(
         without_score_threshold(retriever), questions, shown_k=shown_k, progress=False, label=label
     )
     points = sweep(unthresholded, candidate_thresholds(unthresholded))
+    conversation: dict[str, Any] = {}
+    if followups:
+        conversation = summarize_followups(run_followups(retriever, followups, shown_k))
+        conversation["dev questions read as follow-ups"] = chained_followups(retriever, questions)
     return ConfigResult(
         label,
         dict(overrides),
@@ -55,4 +63,5 @@ def evaluate_config(
         len(retriever.chunks),
         time.perf_counter() - start,
         tuple(points),
+        conversation,
     )

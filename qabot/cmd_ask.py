@@ -1,4 +1,8 @@
-"""`qabot ask`: answer questions from arguments, or one per stdin line; `--json` for tools."""
+"""`qabot ask`: answer questions from arguments, or one per stdin line; `--json` for tools.
+
+`--conversation` reads the questions as one conversation (follow-ups, 还有呢: retrieval/conversation), each
+asked when it is read; without it every question is answered on its own.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from rich.console import Console
 
 from qabot.options import add_retriever_options, retriever_from_args
 from qabot.render import answer_to_json, render_answer
+from retrieval.conversation import Conversation
 from retrieval.normalize import clean_question
 from retrieval.retriever import Retriever
 from retrieval.types import Answer
@@ -28,6 +33,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_retriever_options(parser)
     parser.add_argument("--k", type=int, default=3, metavar="N", help="hits per question (default 3)")
     parser.add_argument("--json", action="store_true", help="one JSON object per question")
+    parser.add_argument(
+        "--conversation",
+        action="store_true",
+        help="the questions are one conversation: follow-ups use the earlier ones (one per argument or line)",
+    )
     parser.add_argument("question", nargs="*", help="the question (words are joined with spaces)")
     parser.set_defaults(func=run)
 
@@ -44,10 +54,10 @@ def stdin_lines() -> Iterator[str]:
 
 
 def questions(args: argparse.Namespace) -> Iterator[str]:
-    """The question from the arguments, else every stdin line (blank ones too with --json, so the output
-    keeps one object per input line)."""
+    """The question from the arguments (each argument one question with --conversation), else every stdin
+    line (blank ones too with --json, so the output keeps one object per input line)."""
     if args.question:
-        yield " ".join(args.question)
+        yield from args.question if args.conversation else [" ".join(args.question)]
         return
     if sys.stdin.isatty():
         print(TTY_HINT, file=sys.stderr)
@@ -56,21 +66,29 @@ def questions(args: argparse.Namespace) -> Iterator[str]:
             yield line
 
 
-def answer_one(retriever: Retriever, question: str, k: int) -> Answer:
-    """The answer, or an unanswered one saying why: a failure on one line must not lose the rest."""
+def answer_one(
+    retriever: Retriever, question: str, k: int, conversation: Conversation | None = None
+) -> tuple[Answer, Conversation | None]:
+    """The answer (as the next turn of `conversation` when there is one) and the conversation after it;
+    on a failure an unanswered answer saying why and the conversation unchanged: one bad line must not
+    lose the rest."""
     try:
-        return retriever.ask(question, k=k)
+        if conversation is None:
+            return retriever.ask(question, k=k), None
+        return retriever.ask_in(conversation, question, k=k)
     except Exception as exc:  # any bug on odd input is reported on that line only
         log.error("cannot answer %r", question, exc_info=True)
         reason = f"{type(exc).__name__}: {exc}"
-        return Answer(clean_question(question), "simplified", False, (), FAILED.format(reason=reason))
+        failed = Answer(clean_question(question), "simplified", False, (), FAILED.format(reason=reason))
+        return failed, conversation
 
 
 def run(args: argparse.Namespace) -> int:
     retriever = retriever_from_args(args)
     console = Console(highlight=False, soft_wrap=True)
+    conversation = Conversation() if args.conversation else None
     for question in questions(args):
-        answer = answer_one(retriever, question, max(args.k, 1))
+        answer, conversation = answer_one(retriever, question, max(args.k, 1), conversation)
         if args.json:
             print(json.dumps(answer_to_json(answer), ensure_ascii=False), flush=True)
         else:

@@ -18,6 +18,7 @@ from evaluation.benchmark import (
     run_benchmark,
 )
 from evaluation.devset import load_devset
+from evaluation.followup import load_followups
 from evaluation.grid import parse_grid
 from evaluation.runner import corpus_hash
 from evaluation.stock import stock_ranker
@@ -46,6 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus folder (default: corpus)")
     p.add_argument("--qa", type=Path, help="dev-set JSONL (default: CORPUS/eval/dev.jsonl)")
+    p.add_argument(
+        "--followups",
+        type=Path,
+        help="conversation cases JSONL (default: CORPUS/eval/followup.jsonl when it exists)",
+    )
     p.add_argument("--k", type=int, default=3, help="hits shown per answer, for shown@k (default 3)")
     p.add_argument("--json", action="store_true", help="print report.json to stdout instead of the table")
     p.add_argument("--out", type=Path, default=Path("eval-out"), help="report folder (default: eval-out)")
@@ -96,9 +102,18 @@ def _run_devset(
 ) -> int:
     qa_file = args.qa or args.corpus / "eval" / "dev.jsonl"
     questions = load_devset(qa_file)
+    followup_file = args.followups or args.corpus / "eval" / "followup.jsonl"
+    followups = load_followups(followup_file) if args.followups or followup_file.is_file() else ()
     results = [
         evaluate_config(
-            args.corpus, questions, base, label, overrides, shown_k=args.k, progress=not args.no_progress
+            args.corpus,
+            questions,
+            base,
+            label,
+            overrides,
+            shown_k=args.k,
+            progress=not args.no_progress,
+            followups=followups,
         )
         for label, overrides in configurations
     ]
@@ -107,6 +122,8 @@ def _run_devset(
         "corpus_hash": corpus_hash(args.corpus),
         "qa_file": str(qa_file),
         "questions": len(questions),
+        "followup_file": str(followup_file) if followups else "",
+        "followup_cases": len(followups),
         "shown_k": args.k,
         "base_overrides": parse_overrides(args.config),
     }

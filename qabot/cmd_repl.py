@@ -15,13 +15,15 @@ from qabot.cmd_ask import answer_one, stdin_lines
 from qabot.options import add_retriever_options, retriever_from_args
 from qabot.render import render_answer
 from qabot.sources_zh import sources_report
+from retrieval.conversation import Conversation
 from retrieval.retriever import Retriever
 
 PROMPT = "问> "
 MAX_K = 20
 K_USAGE = f"用法：/k N（N 为 1–{MAX_K} 的整数）"
 HELP = """输入问题并回车即可，例如：督察指出的个性问题是什么？（简体、繁体均可）
-命令：/help 帮助  /sources 文档与规范化报告  /k N 每次显示 N 条结果  /quit 退出"""
+追问（“那怎么整改？”“还有呢？”）接着上一个问题回答，并显示“接上文：…”。
+命令：/help 帮助  /new 开始新话题  /sources 文档与规范化报告  /k N 每次显示 N 条结果  /quit 退出"""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,12 +72,13 @@ def parse_k(arg: str) -> int | None:
 
 
 class Repl:
-    """Dispatches commands and questions; output goes to a rich console."""
+    """Dispatches commands and questions; output goes to a rich console. One conversation per session."""
 
     def __init__(self, retriever: Retriever, console: Console, k: int) -> None:
         self.retriever = retriever
         self.console = console
         self.k = k
+        self.conversation = Conversation()
 
     def handle(self, line: str) -> bool:
         """Handle one input line; False means quit."""
@@ -84,7 +87,9 @@ class Repl:
             return True
         if line.startswith("/"):
             return self.command(line)
-        self.console.print(render_answer(answer_one(self.retriever, line, self.k)))
+        answer, conversation = answer_one(self.retriever, line, self.k, self.conversation)
+        self.conversation = conversation or Conversation()
+        self.console.print(render_answer(answer))
         self.console.print()
         return True
 
@@ -94,6 +99,9 @@ class Repl:
             return False
         if name == "/help":
             self.console.print(HELP)
+        elif name == "/new":
+            self.conversation = Conversation()
+            self.console.print("已开始新话题。")
         elif name == "/sources":
             r = self.retriever
             self.console.print(sources_report(r.documents, r.chunks, r.skipped))

@@ -48,6 +48,7 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "hits": [hit_to_json(h) for h in answer.hits],
         "script": answer.script,
         "message": answer.message,
+        "context": answer.context,
         "terms": list(answer.terms),
     }
 

@@ -147,6 +147,8 @@ def build_answer(
     ranked: Sequence[tuple[int, float]],
     index: Index,
     note: str = "",
+    *,
+    context: str = "",
 ) -> Answer:
     """Assemble the answer, abstaining per the documented rule; hits are listed either way."""
     answered = should_answer(terms, ranked[0] if ranked else None, index)
@@ -158,5 +160,11 @@ def build_answer(
         notes.append(to_script(messages.NUMBER_REDACTED, script))
     message = "\n".join(notes)
     return Answer(
-        question=question, script=script, answered=answered, hits=hits, message=message, terms=tuple(terms)
+        question=question,
+        script=script,
+        answered=answered,
+        hits=hits,
+        message=message,
+        terms=tuple(terms),
+        context=context,
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 from retrieval import messages
 from retrieval.answer import build_answer
 from retrieval.chunk import chunk_document
+from retrieval.conversation import FOLLOW_UP_WINDOW, Conversation, Turn, ask_in
 from retrieval.errors import CacheError
 from retrieval.index import Index, TokenCache, Tokenizer, make_fusion
 from retrieval.index.cache import (
@@ -145,6 +146,19 @@ class Retriever:
             return Answer(question, script, False, (), message)
         ranked = self._top_k(folded, terms, max(k, 1))
         return build_answer(question, script, terms, ranked, self.index, note)
+
+    def ask_in(
+        self,
+        conversation: Conversation,
+        question: str,
+        k: int = 3,
+        *,
+        now: float | None = None,
+        window: float = FOLLOW_UP_WINDOW,
+        reply_to: Turn | None = None,
+    ) -> tuple[Answer, Conversation]:
+        """`ask` as the next message of a conversation: follow-ups, "还有呢" (retrieval/conversation)."""
+        return ask_in(self, conversation, question, k, now=now, window=window, reply_to=reply_to)
 
     def _top_k(self, folded_question: str, terms: list[str], k: int) -> list[tuple[int, float]]:
         """The word run, or the fused word + bigram run when settings.fusion asks for it."""

@@ -88,3 +88,4 @@ class Answer:
     hits: tuple[Hit, ...]
     message: str = ""  # shown instead of / above the hits: abstention or input problems
     terms: tuple[str, ...] = field(default=())
+    context: str = ""

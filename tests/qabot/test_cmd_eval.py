@@ -42,6 +42,8 @@ def test_dev_run_writes_reports_and_plots(tmp_path: Path, capsys: pytest.Capture
     assert base["groups"]["direct"]["hit@3"] >= 0.9  # the speech's own words must be found
     assert payload["configurations"][2]["settings"]["tokenizer"] == "bigram"
     assert "## Per kind" in (out / "report.md").read_text(encoding="utf-8")
+    assert "## Conversations" in (out / "report.md").read_text(encoding="utf-8")
+    assert base["followup"]["followups"] >= 20 and base["followup"]["leaked topic"] == 0
     for png in ("configurations.png", "score_distribution.png", "threshold_sweep.png"):
         assert (out / png).read_bytes()[:4] == b"\x89PNG"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from functools import cache
 from pathlib import Path
 
@@ -246,11 +245,11 @@ def test_idempotent_on_seed_output(path: Path) -> None:
     assert again.text == doc.text
 
 
-def test_fast_on_large_document() -> None:
-    big = _raw("000") * 80  # ~1 MB
-    start = time.perf_counter()
-    normalize_document(big)
-    assert time.perf_counter() - start < 5
+def test_large_document_keeps_every_copy() -> None:
+    # Speed lives in `qabot bench`, not in a timed unit test; here only that a ~1 MB input comes through whole.
+    one = normalize_document(_raw("004")).text
+    big = normalize_document("\n".join([one] * 80)).text  # ~1 MB of clean speech text
+    assert len(big) >= 79 * len(one)
 
 
 # Paragraphs end with 。 as speech paragraphs do; a bare unpunctuated first line would read as a title.
