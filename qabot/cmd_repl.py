@@ -16,6 +16,7 @@ from qabot.options import add_retriever_options, retriever_from_args
 from qabot.render import render_answer
 from qabot.sources_zh import sources_report
 from retrieval.conversation import Conversation
+from retrieval.normalize import clean_question
 from retrieval.retriever import Retriever
 
 PROMPT = "问> "
@@ -82,7 +83,7 @@ class Repl:
 
     def handle(self, line: str) -> bool:
         """Handle one input line; False means quit."""
-        line = line.strip()
+        line = clean_question(line).strip()  # a line of undecodable bytes or escapes is a blank line
         if not line:
             return True
         if line.startswith("/"):
