@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import handlers
+from bot import handlers, uploads
 from bot.access import allowlist_gate
 from bot.callbacks import answer_button
 from bot.conversations import ConversationStore
@@ -91,10 +91,12 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("ask", handlers.ask, filters=_NEW))
     application.add_handler(CommandHandler("sources", handlers.sources, filters=_NEW))
     application.add_handler(CommandHandler("reload", handlers.reload_corpus, filters=_NEW))
+    application.add_handler(CommandHandler("remove", uploads.remove_document, filters=_NEW & _PRIVATE))
     plain_text = _NEW & filters.TEXT & ~filters.COMMAND
     application.add_handler(MessageHandler(plain_text & _PRIVATE, handlers.private_text))
     application.add_handler(MessageHandler(plain_text & filters.ChatType.GROUPS, handlers.group_text))
     application.add_handler(MessageHandler(_NEW & _PRIVATE & filters.COMMAND, handlers.help_command))
+    application.add_handler(MessageHandler(_NEW & _PRIVATE & filters.Document.ALL, uploads.receive_document))
     application.add_handler(MessageHandler(_NEW & _PRIVATE & ~filters.TEXT, handlers.unsupported))
     application.add_handler(CallbackQueryHandler(answer_button))
     application.add_handler(InlineQueryHandler(inline_query))

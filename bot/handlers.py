@@ -18,6 +18,7 @@ from bot.html_split import split_html
 from bot.listings import help_html, reload_report_html, sources_html, start_html
 from bot.state import bot_state
 from bot.texts import script_for_language, text
+from bot.uploads import admin_uploads
 from retrieval.errors import QabotError
 from retrieval.types import Script
 
@@ -52,7 +53,8 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the documents with chunk counts and truncation notes."""
     if update.message is not None:
         listing = sources_html(bot_state(context).retriever, _script(update), admin=is_admin(update, context))
-        await _send_long(update.message, listing)
+        added = await admin_uploads(update, context)  # admins also see the numbers /remove takes
+        await _send_long(update.message, f"{listing}\n\n{added}" if added else listing)
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

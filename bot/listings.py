@@ -40,6 +40,8 @@ def sources_html(retriever: Retriever, script: Script, admin: bool = False) -> s
     lines = [f"<b>{html.escape(header)}</b>"]
     for doc in retriever.documents:
         line = text("sources_item", script, title=_title(doc, script), chunks=per_doc[doc.doc_id])
+        if doc.date:
+            line += html.escape(text("sources_date", script, date=doc.date))
         if doc.truncated:
             line += html.escape(text("sources_truncated", script))
         lines.append(f"• {line} <code>{html.escape(doc.doc_id)}</code>")

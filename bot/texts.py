@@ -101,6 +101,36 @@ TEXTS: dict[str, tuple[str, str]] = {
     "command_help": ("使用说明", "使用說明"),
     "command_ask": ("提问：/ask 问题", "提問：/ask 問題"),
     "command_sources": ("资料来源", "資料來源"),
+    "sources_date": ("（{date}）", "（{date}）"),
+    "upload_not_admin": ("抱歉，只有管理员可以添加文档。", "抱歉，只有管理員可以添加文檔。"),
+    "upload_too_big": (
+        "文件太大（{size} MB），机器人最多能接收 {limit} MB 的文件。",
+        "文件太大（{size} MB），機器人最多能接收 {limit} MB 的文件。",
+    ),
+    "upload_refused": ("未能添加这个文件：{reason}", "未能添加這個文件：{reason}"),
+    "upload_adding": ("正在读取并索引这个文件……", "正在讀取並索引這個文件……"),
+    "upload_added": (
+        "已添加《{title}》{date}：{chunks} 个段落，现在就可以提问。",
+        "已添加《{title}》{date}：{chunks} 個段落，現在就可以提問。",
+    ),
+    "upload_warnings": ("注意：{warnings}", "注意：{warnings}"),
+    "upload_warn_truncated": ("原文不完整", "原文不完整"),
+    "upload_warn_redacted": ("有 {count} 处被隐去的数字或名称", "有 {count} 處被隱去的數字或名稱"),
+    "upload_warn_mojibake": ("修复了 {count} 处乱码", "修復了 {count} 處亂碼"),
+    "uploads_header": (
+        "通过机器人添加的文档（/remove 编号 删除）：",
+        "通過機器人添加的文檔（/remove 編號 刪除）：",
+    ),
+    "uploads_item": ("{number}. 《{title}》 {name}", "{number}. 《{title}》 {name}"),
+    "remove_usage": (
+        "请写上要删除的文档编号，例如：/remove 1（编号见 /sources）。",
+        "請寫上要刪除的文檔編號，例如：/remove 1（編號見 /sources）。",
+    ),
+    "remove_not_admin": ("抱歉，只有管理员可以删除文档。", "抱歉，只有管理員可以刪除文檔。"),
+    "removed": (
+        "已删除《{title}》，现有 {documents} 篇文档。",
+        "已刪除《{title}》，現有 {documents} 篇文檔。",
+    ),
 }
 
 _TRADITIONAL_LANGUAGE_CODES = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from rich.console import Console
+from tqdm import tqdm
 
 from qabot.options import add_retriever_options, settings_from_args
-from qabot.progress import BuildProgress
-from qabot.report import corpus_report
-from retrieval.retriever import read_and_chunk
+from qabot.report import corpus_report, readers_line
+from retrieval.retriever import documents_cache, read_and_chunk
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,8 +22,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # The report needs what ingestion and chunking made, not a BM25 index: no tokenizing here.
-    with BuildProgress() as progress:
-        documents, chunks, skipped = read_and_chunk(Path(args.corpus), settings_from_args(args), progress)
+    # The bar goes to stderr (and only to a terminal), so the report on stdout stays clean to pipe.
+    with tqdm(desc="reading", unit="file", file=sys.stderr, disable=None, leave=False) as bar:
+
+        def progress(done: int, total: int, _file: str) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        cache = None if args.no_cache else documents_cache(args.cache_dir)
+        documents, chunks, skipped = read_and_chunk(
+            Path(args.corpus), settings_from_args(args), progress, cache
+        )
     console = Console(highlight=False)
+    console.print(readers_line())
     console.print(corpus_report(documents, chunks, skipped))
     return 0

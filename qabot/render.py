@@ -24,6 +24,7 @@ def chunk_to_json(chunk: Chunk) -> dict[str, Any]:
         "truncated": chunk.truncated,
         "redacted": chunk.redacted,
         "damaged": chunk.damaged,
+        "date": chunk.date,
     }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from rich.console import Group
 from rich.text import Text
 
+from retrieval.ingest import doc_tool
 from retrieval.types import Chunk, Document
 
 
@@ -22,7 +23,8 @@ def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
     out.append(f"{doc.doc_id}  ", style="bold")
     out.append(f"《{doc.title}》\n", style="cyan")
     status = " · truncated by the site" if report.truncated else ""
-    out.append(f"  {doc.path} · {doc.encoding} · {plural(chunks, 'chunk')}{status}\n")
+    date = f" · {doc.date}" if doc.date else ""
+    out.append(f"  {doc.path} · {doc.encoding}{date} · {plural(chunks, 'chunk')}{status}\n")
     boilerplate = ", ".join(report.boilerplate_removed) or "none"
     out.append(f"  removed: pinyin ruby ×{report.pinyin_removed}; boilerplate: {boilerplate}\n")
     out.append(
@@ -30,6 +32,13 @@ def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
         f"redactions: {report.redactions} spans in {redacted_chunks} chunks"
     )
     return out
+
+
+def readers_line() -> Text:
+    """Which formats can be read here, and which tool legacy .doc files go through (if any)."""
+    tool = doc_tool()
+    doc = f".doc via {tool}" if tool else ".doc skipped (install antiword or LibreOffice, or save as .docx)"
+    return Text(f"readers: .txt .md .docx .pdf .html .htm; {doc}")
 
 
 def corpus_report(

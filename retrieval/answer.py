@@ -102,9 +102,10 @@ def number_withheld(excerpt: str) -> bool:
 
 
 def citation(chunk: Chunk) -> str:
-    """《title》 › section › ¶N — what a user pastes into a report."""
+    """《title》 › section › ¶N (· yyyy-mm-dd when the speech's date is known) — pasted into reports."""
     sections = "".join(SECTION_SEPARATOR + label for label in chunk.section)
-    return messages.CITATION_FORMAT.format(title=chunk.title, sections=sections, paragraph=chunk.paragraph)
+    cited = messages.CITATION_FORMAT.format(title=chunk.title, sections=sections, paragraph=chunk.paragraph)
+    return cited + messages.CITATION_DATE.format(date=chunk.date) if chunk.date else cited
 
 
 def chunk_warnings(chunk: Chunk) -> tuple[str, ...]:

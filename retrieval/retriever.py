@@ -18,10 +18,11 @@ from retrieval.index.cache import (
     corpus_fingerprint,
     default_cache_dir,
     load_index,
+    pipeline_fingerprint,
     save_index,
     token_cache_path,
 )
-from retrieval.ingest import Progress, load_corpus
+from retrieval.ingest import DocumentCache, Progress, load_corpus
 from retrieval.normalize import clean_question, detect_script, fold_for_matching, to_script
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Answer, Chunk, Document, NormalizationReport
@@ -67,7 +68,7 @@ class Retriever:
         progress: Progress | None = None,
     ) -> Retriever:
         """Load the index from the cache when it matches the corpus and settings, else build it (calling
-        `progress(done_bytes, total_bytes)` after each file read, for a front end to draw)."""
+        `progress(done, total, file)` after each file read, for a front end to draw)."""
         corpus = Path(corpus_dir)
         settings = settings or RetrieverSettings()
         if not use_cache:
@@ -76,7 +77,9 @@ class Retriever:
         path = cache_path(Path(cache_dir) if cache_dir else default_cache_dir(), key)
         index = load_index(path, key)
         if index is None:
-            index = build_index(corpus, settings, TokenCache(token_cache_path(path.parent)), progress)
+            documents = documents_cache(path.parent)
+            tokens = TokenCache(token_cache_path(path.parent))
+            index = build_index(corpus, settings, tokens, documents, progress)
             try:
                 save_index(path, key, index)
             except CacheError as exc:  # a read-only cache dir costs speed, not answers
@@ -172,11 +175,24 @@ def fold_question(question: str) -> str:
     return fold_for_matching(clean_question(question)[:MAX_QUESTION_CHARS])
 
 
+def documents_cache(cache_dir: str | Path | None = None) -> DocumentCache:
+    """The read-documents cache in `cache_dir` (default: the user cache dir), one per library version."""
+    folder = Path(cache_dir) if cache_dir else default_cache_dir()
+    return DocumentCache(folder / f"documents-{pipeline_fingerprint()[:16]}.json")
+
+
 def read_and_chunk(
-    corpus_dir: Path, settings: RetrieverSettings, progress: Progress | None = None
+    corpus_dir: Path,
+    settings: RetrieverSettings,
+    progress: Progress | None = None,
+    documents_cache: DocumentCache | None = None,
 ) -> tuple[tuple[Document, ...], list[Chunk], tuple[tuple[str, str], ...]]:
-    """Documents, their chunks, and (file, reason) for every file left out — everything before tokenizing."""
-    corpus = load_corpus(corpus_dir, progress)
+    """Documents, their chunks, and (file, reason) for every file left out — everything before tokenizing.
+    `progress(done, total, file)` is called after each file (front ends draw a bar); files unchanged since
+    the last run come from `documents_cache`, which is saved afterwards."""
+    corpus = load_corpus(corpus_dir, progress, documents_cache)
+    if documents_cache is not None:
+        documents_cache.save()
     chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_min, settings.chunk_max)]
     skipped = tuple((s.path, s.reason) for s in corpus.skipped)
     skipped += tuple((dup, f"same text as {kept}") for kept, dup in corpus.duplicates)
@@ -187,10 +203,11 @@ def build_index(
     corpus_dir: Path,
     settings: RetrieverSettings,
     token_cache: TokenCache | None = None,
+    documents_cache: DocumentCache | None = None,
     progress: Progress | None = None,
 ) -> Index:
     """Ingest, normalize, chunk and index the corpus folder."""
-    documents, chunks, skipped = read_and_chunk(corpus_dir, settings, progress)
+    documents, chunks, skipped = read_and_chunk(corpus_dir, settings, progress, documents_cache)
     log.info("indexed %d documents, %d chunks", len(documents), len(chunks))
     index = Index.build(documents, chunks, settings, skipped, token_cache)
     if token_cache is not None:

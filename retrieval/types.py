@@ -44,6 +44,10 @@ class Document:
     cuts: tuple[int, ...]
     report: NormalizationReport
     damaged: tuple[tuple[int, int], ...] = ()
+    date: str = ""
+    # (level, line) of lines the file marks as headings by style (Word Heading styles, bold short lines),
+    # which the chunker treats as headings even without a 一、-style marker
+    headings: tuple[tuple[int, str], ...] = ()
 
     @property
     def truncated(self) -> bool:
@@ -63,6 +67,7 @@ class Chunk:
     truncated: bool = False
     redacted: bool = False
     damaged: bool = False  # holds repaired or cut mojibake: the wording may be inexact
+    date: str = ""
 
     @property
     def section_label(self) -> str:

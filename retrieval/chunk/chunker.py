@@ -35,11 +35,16 @@ def _pieces(doc: Document) -> list[_Piece]:
     stack: list[tuple[int, str]] = []
     paragraph = 0
     offset = 0
+    styled = dict((line, level) for level, line in doc.headings)
     for line in doc.text.split("\n"):
         line_start, offset = offset, offset + len(line) + 1
         body_start = line_start
         level = heading_level(line)
-        if level is not None and (head_len := heading_split(line, level)):
+        if level is None and line.strip() in styled:  # a Word heading without a 一、 marker: the whole line
+            level = styled[line.strip()]
+            stack = [s for s in stack if s[0] < level] + [(level, section_label(line.strip()))]
+            body_start = line_start + len(line)
+        elif level is not None and (head_len := heading_split(line, level)):
             stack = [s for s in stack if s[0] < level] + [(level, section_label(line[:head_len]))]
             body_start = line_start + head_len
         stack = [s for s in stack if s[0] < ENUMERATION_LEVEL]
@@ -156,6 +161,7 @@ def chunk_document(doc: Document, min_chars: int = 80, max_chars: int = 400) -> 
                 truncated=False,
                 redacted=redactions.overlaps(start, end),
                 damaged=damaged.touches(start, end),
+                date=doc.date,
             )
         )
     return _flag_cuts(chunks, doc.cuts)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from retrieval.ingest.text import read_text
+from retrieval.ingest.raw import RawDocument
+from retrieval.ingest.text import read_text_file
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _LINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -36,7 +37,7 @@ def strip_markdown(text: str) -> str:
     return text
 
 
-def read_markdown(path: Path) -> tuple[str, str]:
-    """(plain text, encoding) of a Markdown speech."""
-    text, encoding = read_text(path)
-    return strip_markdown(text), encoding
+def read_markdown(path: Path) -> RawDocument:
+    """The plain text of a Markdown speech, with its encoding."""
+    text, encoding = read_text_file(path)
+    return RawDocument(strip_markdown(text), encoding)

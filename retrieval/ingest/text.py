@@ -5,11 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from retrieval.ingest.encoding import decode_bytes
+from retrieval.ingest.raw import RawDocument
 
 
-def read_text(path: Path) -> tuple[str, str]:
+def read_text_file(path: Path) -> tuple[str, str]:
     """(text, encoding) of a plain-text file; raises ValueError for an empty one."""
     data = path.read_bytes()
     if not data.strip():
         raise ValueError("empty file")
     return decode_bytes(data)
+
+
+def read_text(path: Path) -> RawDocument:
+    text, encoding = read_text_file(path)
+    return RawDocument(text, encoding)

@@ -53,6 +53,23 @@ class FakeTelegram:
     _shown: dict[tuple[int, int], tuple[str, Any]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # file_id -> (file_path on the file server, bytes): what users "sent" (see `add_file`)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    downloads: list[str] = field(default_factory=list)  # file paths fetched from the file route
+
+    def add_file(self, file_id: str, data: bytes) -> None:
+        """Make `data` available through getFile(file_id) and the /file/bot<token>/<path> route."""
+        with self.lock:
+            self.files[file_id] = (f"documents/file_{len(self.files)}", data)
+
+    def download(self, file_path: str) -> tuple[int, bytes]:
+        """The file route: bytes of a file getFile named, or 404 as Telegram answers."""
+        with self.lock:
+            self.downloads.append(file_path)
+            for path, data in self.files.values():
+                if path == file_path:
+                    return 200, data
+        return 404, b'{"ok":false,"error_code":404,"description":"Not Found"}'
 
     def inject(self, method: str, status: int, times: int = 1, retry_after: int | None = None) -> None:
         """Make the next `times` calls of `method` fail with HTTP `status` (429 carries retry_after)."""
@@ -131,6 +148,18 @@ class FakeTelegram:
         if method == "answerInlineQuery":
             rules.check_inline_results(params.get("results", []))
             return True
+        if method == "getFile":
+            if params.get("file_id") not in self.files:
+                raise ValueError("Bad Request: invalid file_id")
+            path, data = self.files[params["file_id"]]
+            if len(data) > rules.MAX_DOWNLOAD_BYTES:
+                raise ValueError("Bad Request: file is too big")
+            return {
+                "file_id": params["file_id"],
+                "file_unique_id": "u" + params["file_id"],
+                "file_size": len(data),
+                "file_path": path,
+            }
         if method in ("sendChatAction", "setMyCommands", "deleteWebhook", "setWebhook", "close", "logOut"):
             return True
         raise ValueError(f"Bad Request: method {method} is not supported by the fake")

@@ -81,6 +81,7 @@ class FakeBotServer:
         self._arrived = asyncio.Condition()
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -104,6 +105,12 @@ class FakeBotServer:
             return await self._get_updates(decode_params(params))
         status, body = self.api.handle(method, params)
         return web.json_response(body, status=status, dumps=lambda v: json.dumps(v, ensure_ascii=False))
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        status, data = self.api.download(request.match_info["path"])
+        return web.Response(body=data, status=status)
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
         fault = self.api.pop_fault("getUpdates")

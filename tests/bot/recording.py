@@ -35,6 +35,8 @@ class RecordingRequest(BaseRequest):
         connect_timeout: ODVInput[float] = DEFAULT_NONE,
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a file download: GET <file_url><token>/<file_path>
+            return self.api.download(url.split("/file/bot", 1)[1].split("/", 1)[1])
         endpoint = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
         status, body = self.api.handle(endpoint, params)

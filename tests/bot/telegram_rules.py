@@ -10,6 +10,7 @@ MESSAGE_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
 CALLBACK_ANSWER_LIMIT = 200
 INLINE_RESULTS_LIMIT = 50
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files: bots may download up to 20 MB
 
 EMPTY = "Bad Request: message text is empty"
 TOO_LONG = "Bad Request: message is too long"

@@ -4,6 +4,7 @@ is skipped with a reason `qabot check` reports — and never crashes `ask`."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -170,23 +171,27 @@ def test_a_large_first_build_shows_progress_on_stderr(
 ) -> None:
     from qabot import progress
 
-    seen: list[tuple[int, int]] = []
-    monkeypatch.setattr(progress, "MIN_BYTES", 1)  # the bundled speeches stand in for a large corpus
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    seen: list[tuple[int, int, str]] = []
+    monkeypatch.setattr(progress, "MIN_FILES", 1)  # the two speeches stand in for a large corpus
     real_call = progress.BuildProgress.__call__
     monkeypatch.setattr(
-        progress.BuildProgress, "__call__", lambda self, d, t: (seen.append((d, t)), real_call(self, d, t))
+        progress.BuildProgress,
+        "__call__",
+        lambda self, d, t, f: (seen.append((d, t, f)), real_call(self, d, t, f)),
     )
-    code, _out, err = run_cli(
-        ["ask", "--corpus", str(corpus), "--cache-dir", str(tmp_path / "c"), "秸秆"], capsys
-    )
-    assert code == 0
-    total = sum(p.stat().st_size for p in corpus.iterdir())
-    assert [t for _, t in seen] == [total, total] and seen[-1][0] == total
-    assert "reading corpus" in err
-    code, _out, err = run_cli(
-        ["ask", "--corpus", str(corpus), "--cache-dir", str(tmp_path / "c"), "秸秆"], capsys
-    )
-    assert "reading corpus" not in err  # the cached index is loaded, nothing is read
+    argv = ["ask", "--corpus", str(corpus), "--cache-dir", str(tmp_path / "c"), "秸秆"]
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(argv) == 0
+    assert [(d, t) for d, t, _ in seen] == [(1, 2), (2, 2)]
+    assert "reading corpus" in terminal.getvalue()
+    seen.clear()
+    assert main(argv) == 0
+    assert not seen  # the cached index is loaded, nothing is read
 
 
 def without_root_privileges() -> list[str]:

@@ -59,7 +59,7 @@ def test_abstention_still_lists_closest_hits(retriever: Retriever) -> None:
 def test_citation_names_title_section_and_paragraph(retriever: Retriever) -> None:
     hit = retriever.ask("督察指出的个性问题是什么？").hits[0]
     assert hit.citation.startswith("《区委书记在中央生态环保督察反馈问题整改工作推进会上的讲话》 › ")
-    assert hit.citation.endswith(f"¶{hit.chunk.paragraph}")
+    assert hit.citation.endswith(f"¶{hit.chunk.paragraph} · 2024-12-09")  # the date line under the title
     assert " › 一是要认清形势" in hit.citation
 
 

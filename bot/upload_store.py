@@ -1,0 +1,119 @@
+"""Documents admins add through the bot: checked, then saved into the corpus folder under a name of ours.
+
+A file is written to a hidden staging folder inside the corpus (hidden folders are never indexed), read
+there exactly as the corpus reader will read it, and only then moved into place with `os.replace` (atomic
+on one filesystem). The saved name is `upload-<sha256[:12]><detected suffix>`: nothing of the user's file
+name reaches a path. The original name, who sent it and when go into a JSON sidecar next to it
+(`<name>.meta.json`, which ingest uses only as a title of last resort).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval.ingest import SIDECAR_SUFFIX, detect_format, read_document
+from retrieval.types import Document
+
+PREFIX = "upload-"
+STAGING = ".uploads-staging"
+# What an upload may be, by content: the office formats, web pages, or plain text in a Chinese encoding.
+ACCEPTED = (".pdf", ".docx", ".doc", ".html")
+TEXT_SUFFIX = ".txt"
+
+
+class UploadError(Exception):
+    """The upload was refused; the message says why, in words for the admin. Nothing was saved."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str  # file name inside the corpus folder (also the doc_id without its suffix)
+    original_name: str
+    uploaded_by: int
+    uploaded_at: str
+
+    @property
+    def doc_id(self) -> str:
+        return Path(self.name).stem
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def save_upload(corpus_dir: Path, data: bytes, original_name: str, user_id: int) -> tuple[Upload, Document]:
+    """Check and save one uploaded file; UploadError (corpus untouched) when it cannot be indexed."""
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    staging = corpus_dir / STAGING
+    try:
+        staging.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise UploadError(f"cannot write to the corpus folder: {exc.strerror or exc}") from exc
+    probe = staging / f"{digest}.part"
+    try:
+        probe.write_bytes(data)
+        fmt = detect_format(probe)
+        if fmt is not None and fmt not in ACCEPTED:
+            raise UploadError("unsupported file type (send .docx, .pdf, .doc, .html or .txt)")
+        name = f"{PREFIX}{digest}{fmt or TEXT_SUFFIX}"
+        if (corpus_dir / name).exists():
+            raise UploadError("this file was added before")
+        staged = staging / name
+        os.replace(probe, staged)
+        try:
+            document = read_document(staged, staging)
+        except UnicodeDecodeError as exc:
+            raise UploadError("unsupported file type (not a document, and not Chinese text)") from exc
+        except (ValueError, OSError) as exc:
+            raise UploadError(str(exc)) from exc
+        upload = Upload(name, original_name, user_id, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        meta = {"original_name": original_name, "uploaded_by": user_id, "uploaded_at": upload.uploaded_at}
+        _write_atomic(corpus_dir / (name + SIDECAR_SUFFIX), json.dumps(meta, ensure_ascii=False).encode())
+        os.replace(staged, corpus_dir / name)
+        return upload, document
+    except OSError as exc:
+        raise UploadError(f"cannot save the file: {exc.strerror or exc}") from exc
+    finally:
+        for leftover in staging.iterdir():
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        with contextlib.suppress(OSError):
+            staging.rmdir()
+
+
+def list_uploads(corpus_dir: Path) -> list[Upload]:
+    """Documents added through the bot that are still in the corpus, oldest first."""
+    uploads = []
+    for sidecar in corpus_dir.glob(f"{PREFIX}*{SIDECAR_SUFFIX}"):
+        name = sidecar.name[: -len(SIDECAR_SUFFIX)]
+        document = corpus_dir / name
+        if sidecar.is_symlink() or not sidecar.is_file() or not document.is_file():
+            continue
+        try:
+            meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(meta, dict):
+            uploads.append(
+                Upload(
+                    name,
+                    str(meta.get("original_name", "")),
+                    int(meta.get("uploaded_by", 0) or 0),
+                    str(meta.get("uploaded_at", "")),
+                )
+            )
+    return sorted(uploads, key=lambda u: (u.uploaded_at, u.name))
+
+
+def remove_upload(corpus_dir: Path, upload: Upload) -> None:
+    """Delete an added document and its sidecar (the document first: a lone sidecar is ignored)."""
+    (corpus_dir / upload.name).unlink(missing_ok=True)
+    (corpus_dir / (upload.name + SIDECAR_SUFFIX)).unlink(missing_ok=True)
