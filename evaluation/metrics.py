@@ -13,6 +13,7 @@ import ir_measures
 from ir_measures import RR, Success, nDCG
 
 OVERALL = "overall"
+CONFIDENCE_LEVELS = ("high", "low", "none")
 UNANSWERABLE = "unanswerable"
 RANK_MEASURES = {
     "hit@1": Success @ 1,
@@ -36,6 +37,11 @@ class JudgedQuestion:
     abstained: bool
     top_score: float  # 0.0 when nothing was retrieved
     top_citation: str
+    confidence: str = "high"  # "high" | "low" | "none" (abstained == confidence is "none")
+    coverage: float = 0.0  # the confidence signals (retrieval/confidence.py); 0 when nothing was retrieved
+    known: float = 0.0
+    cosine: float | None = None  # top cosine when the semantic signal is on
+    missing_figure: bool = False
 
     @property
     def answerable(self) -> bool:
@@ -128,6 +134,7 @@ def summarize(questions: Sequence[JudgedQuestion]) -> Summary:
 def _group(members: Sequence[JudgedQuestion], per_question: dict[str, dict[str, float]]) -> GroupMetrics:
     n = len(members)
     scores = {"abstained": _mean(q.abstained for q in members)}
+    scores |= {level: _mean(q.confidence == level for q in members) for level in CONFIDENCE_LEVELS}
     answerable = [q for q in members if q.answerable]
     if answerable:
         for name in RANK_MEASURES:

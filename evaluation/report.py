@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.benchmark import BenchmarkResult
+from evaluation.confidence_sweep import confidence_markdown
 from evaluation.followup import followup_markdown
 from evaluation.metrics import OVERALL
 from evaluation.suite import ConfigResult
 from evaluation.threshold import best_threshold
 
-COLUMNS = ("hit@1", "hit@3", "hit@5", "mrr@10", "ndcg@10", "shown", "abstained")
+COLUMNS = ("hit@1", "hit@3", "hit@5", "mrr@10", "ndcg@10", "shown", "abstained", "high", "low", "none")
 
 
 def comparison_rows(results: Sequence[ConfigResult]) -> list[dict[str, Any]]:
@@ -73,6 +74,10 @@ def dev_markdown(results: Sequence[ConfigResult], meta: dict[str, Any], shown_k:
         f"## Per kind — {first.label}",
         "",
         format_table(kind_rows(first)),
+        "",
+        f"## Confidence thresholds — {first.label}",
+        "",
+        confidence_markdown(first.confidence, first.settings, format_table),
         "",
         f"## Abstention threshold (min_score) — {first.label}",
         "",
@@ -143,6 +148,7 @@ def dev_json(results: Sequence[ConfigResult], meta: dict[str, Any]) -> dict[str,
                 "abstention": dataclasses.asdict(r.summary.abstention),
                 "followup": r.followup,
                 "threshold_sweep": [dataclasses.asdict(p) for p in r.sweep],
+                "confidence_sweep": [dataclasses.asdict(p) for p in r.confidence],
                 "misses": [dataclasses.asdict(m) for m in r.summary.misses],
                 "questions": [
                     {
@@ -153,6 +159,10 @@ def dev_json(results: Sequence[ConfigResult], meta: dict[str, Any]) -> dict[str,
                         "first_relevant_rank": q.first_relevant_rank,
                         "shown": q.shown,
                         "abstained": q.abstained,
+                        "confidence": q.confidence,
+                        "coverage": q.coverage,
+                        "known": q.known,
+                        "cosine": q.cosine,
                         "top_score": q.top_score,
                     }
                     for q in r.judged

@@ -44,6 +44,7 @@ def judge_devset(
         ranked = retriever.rank(q.question, k=RANK_DEPTH)
         answer = retriever.ask(q.question, k=shown_k)
         shown = answer.answered and any(is_relevant(h.excerpt, q.evidence) for h in answer.hits[:shown_k])
+        signals = retriever.signals(q.question)
         judged.append(
             JudgedQuestion(
                 qid=q.qid,
@@ -55,6 +56,11 @@ def judge_devset(
                 abstained=not answer.answered,
                 top_score=ranked[0][1] if ranked else 0.0,
                 top_citation=answer.hits[0].citation if answer.hits else "",
+                confidence=answer.confidence,
+                coverage=signals.coverage if signals else 0.0,
+                known=signals.known if signals else 0.0,
+                cosine=signals.cosine if signals else None,
+                missing_figure=signals.missing_figure if signals else False,
             )
         )
     return tuple(judged)

@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evaluation.confidence_sweep import ConfidencePoint, confidence_sweep
 from evaluation.devset import DevQuestion
 from evaluation.followup import FollowUpCase, chained_followups, run_followups, summarize_followups
 from evaluation.metrics import JudgedQuestion, Summary, summarize
 from evaluation.runner import judge_devset
 from evaluation.threshold import ThresholdPoint, candidate_thresholds, sweep, without_score_threshold
+from qabot.options import EmbeddingProgress
+from retrieval.index import default_cache_dir
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings
 
@@ -28,6 +31,7 @@ class ConfigResult:
     seconds: float
     sweep: tuple[ThresholdPoint, ...]  # abstention quality for each candidate min_score
     followup: dict[str, Any] = field(default_factory=dict)  # conversation cases (evaluation/followup.py)
+    confidence: tuple[ConfidencePoint, ...] = ()  # outcomes for each candidate confidence threshold
 
 
 def evaluate_config(
@@ -44,7 +48,15 @@ def evaluate_config(
     """Build a retriever with the overrides applied to `base`, and judge the dev set with it."""
     start = time.perf_counter()
     settings = base.with_overrides(overrides)
-    retriever = Retriever.from_corpus(corpus, settings, use_cache=False)
+    # index built fresh; passage vectors (semantic signal only) reused from the user cache by text hash
+    with EmbeddingProgress(f"{label}: embedding passages") as embedding:
+        retriever = Retriever.from_corpus(
+            corpus,
+            settings,
+            use_cache=False,
+            cache_dir=default_cache_dir(),
+            progress=embedding if progress else None,
+        )
     judged = judge_devset(retriever, questions, shown_k=shown_k, progress=progress, label=label)
     unthresholded = judge_devset(
         without_score_threshold(retriever), questions, shown_k=shown_k, progress=False, label=label
@@ -64,4 +76,5 @@ def evaluate_config(
         time.perf_counter() - start,
         tuple(points),
         conversation,
+        confidence=tuple(confidence_sweep(judged, settings)),
     )

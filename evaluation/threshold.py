@@ -28,7 +28,9 @@ class ThresholdPoint:
 def without_score_threshold(retriever: Retriever) -> Retriever:
     """The same index with `min_score` = 0, so only the other abstention conditions apply."""
     settings = dataclasses.replace(retriever.settings, min_score=0.0)
-    return Retriever(dataclasses.replace(retriever.index, settings=settings), retriever.corpus_dir)
+    return Retriever(
+        dataclasses.replace(retriever.index, settings=settings), retriever.corpus_dir, retriever.semantic
+    )
 
 
 def sweep(unthresholded: Sequence[JudgedQuestion], thresholds: Sequence[float]) -> list[ThresholdPoint]:

@@ -12,6 +12,7 @@ from tqdm import tqdm
 from qabot.options import add_retriever_options, settings_from_args
 from qabot.report import corpus_report, readers_line
 from retrieval.retriever import documents_cache, read_and_chunk
+from retrieval.semantic import semantic_status
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,6 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # The report needs what ingestion and chunking made, not a BM25 index: no tokenizing here.
+    settings = settings_from_args(args)
     # The bar goes to stderr (and only to a terminal), so the report on stdout stays clean to pipe.
     with tqdm(desc="reading", unit="file", file=sys.stderr, disable=None, leave=False) as bar:
 
@@ -30,10 +32,9 @@ def run(args: argparse.Namespace) -> int:
             bar.update(done - bar.n)
 
         cache = None if args.no_cache else documents_cache(args.cache_dir)
-        documents, chunks, skipped = read_and_chunk(
-            Path(args.corpus), settings_from_args(args), progress, cache
-        )
+        documents, chunks, skipped = read_and_chunk(Path(args.corpus), settings, progress, cache)
     console = Console(highlight=False)
     console.print(readers_line())
     console.print(corpus_report(documents, chunks, skipped))
+    console.print(semantic_status(settings.semantic))
     return 0

@@ -29,10 +29,12 @@ EPILOG = """\
 --compare takes NAME=V1,V2,… axes (their cartesian product) and/or presets, each a list of
 one-factor-at-a-time changes from the base: ablations (tokenizer, fusion, user_dict, stopwords,
 index_headings, BM25 variant), bm25 (k1 × b grid), chunks (chunk_min/chunk_max), abstention
-(min_coverage × min_known_share).
+(min_coverage × min_known_share), lexicon (expansion_weight), semantic (with the optional semantic
+signal, with and without the lexicon; needs the extra).
 Examples:
   qabot eval --compare k1=1.2,1.5 b=0.5,0.75
   qabot eval --compare ablations
+  qabot eval --compare semantic          # the dev set with and without the semantic signal
   qabot eval --benchmark drcd --data ../shared/benchmarks --compare tokenizer=jieba,search
 """
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
 
 from qabot.progress import BuildProgress
 from retrieval.retriever import Retriever
@@ -35,13 +39,34 @@ def settings_from_args(args: argparse.Namespace) -> RetrieverSettings:
 
 
 def retriever_from_args(args: argparse.Namespace) -> Retriever:
-    """The retriever the options describe (index loaded from cache when possible; a bar on stderr while
-    a large corpus is read for a fresh build)."""
-    with BuildProgress() as progress:
+    """The retriever the options describe (index loaded from cache when possible; bars on stderr while a
+    large corpus is read for a fresh build, and while the optional semantic signal embeds passages)."""
+    with EmbeddingProgress() as progress, BuildProgress() as read_progress:
         return Retriever.from_corpus(
             Path(args.corpus),
             settings_from_args(args),
             cache_dir=args.cache_dir,
             use_cache=not args.no_cache,
             progress=progress,
+            read_progress=read_progress,
         )
+
+
+class EmbeddingProgress:
+    """A progress bar on stderr while the optional semantic signal embeds passages (shown only then)."""
+
+    def __init__(self, label: str = "embedding passages") -> None:
+        self.label = label
+        self._bar: tqdm[Any] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = tqdm(total=total, desc=self.label, unit="passage", file=sys.stderr, leave=False)
+        self._bar.update(done - self._bar.n)
+
+    def __enter__(self) -> EmbeddingProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()

@@ -46,36 +46,47 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
         "answered": answer.answered,
+        "confidence": answer.confidence,
         "hits": [hit_to_json(h) for h in answer.hits],
         "script": answer.script,
         "message": answer.message,
         "context": answer.context,
         "terms": list(answer.terms),
+        "expanded": list(answer.expanded),
     }
 
 
-def highlighted(text: str, spans: tuple[tuple[int, int], ...]) -> Text:
-    out = Text(text)
+# The tentative tier is drawn dim under a note line, so it never reads like a confident answer.
+TENTATIVE_MARK = "？ "
+
+
+def highlighted(text: str, spans: tuple[tuple[int, int], ...], style: str = "") -> Text:
+    out = Text(text, style=style)
     for start, end in spans:
         out.stylize("bold yellow", start, end)
     return out
 
 
-def render_hit(hit: Hit) -> RenderableType:
-    """Excerpt with highlighted terms, citation line, warnings."""
-    parts: list[RenderableType] = [highlighted(hit.excerpt, hit.highlights)]
-    parts.append(Text(f"  —— {hit.citation}", style="cyan"))
+def render_hit(hit: Hit, *, dim: bool = False) -> RenderableType:
+    """Excerpt with highlighted terms, citation line, warnings (all dimmed for a tentative answer)."""
+    parts: list[RenderableType] = [highlighted(hit.excerpt, hit.highlights, "dim" if dim else "")]
+    parts.append(Text(f"  —— {hit.citation}", style="dim cyan" if dim else "cyan"))
     parts.extend(Text(f"  ⚠ {w}", style="magenta") for w in hit.warnings)
     return Group(*parts)
 
 
 def render_answer(answer: Answer) -> RenderableType:
-    """Answered: every hit numbered with its citation. Abstained: only the message, no citation."""
+    """Answered: every hit numbered with its citation; a tentative (low) answer is dim under a note line.
+    Not covered: only the message, no citation."""
     parts: list[RenderableType] = []
+    tentative = answer.confidence == "low"
     if answer.message:
-        parts.append(Text(answer.message, style="bold" if not answer.answered else "italic"))
+        if tentative:
+            parts.append(Text(TENTATIVE_MARK + answer.message, style="italic yellow"))
+        else:
+            parts.append(Text(answer.message, style="bold" if not answer.answered else "italic"))
     if answer.answered:
         for hit in answer.hits:
-            parts.append(Text(f"[{hit.rank}]", style="green"))
-            parts.append(render_hit(hit))
+            parts.append(Text(f"[{hit.rank}]", style="dim green" if tentative else "green"))
+            parts.append(render_hit(hit, dim=tentative))
     return Group(*parts)

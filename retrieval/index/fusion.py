@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from retrieval.errors import ConfigError
 from retrieval.index.bm25 import Index
+from retrieval.index.expansion import Query
 from retrieval.index.tokenize import Tokenizer
 
 FUSION_MODES = ("none", "bigram", "auto")
@@ -39,10 +40,22 @@ class BigramFusion:
 
     def top_k(self, folded_question: str, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
         """Up to k (chunk position, word BM25 score), in fused order."""
+        return self.rank(Query(folded_question, tuple(terms)), k)
+
+    def rank(self, query: Query, k: int) -> list[tuple[int, float]]:
+        """`top_k` for a possibly expanded query: both runs get the expansion terms at their weight."""
         settings = self.index.settings
         depth = max(k, settings.fusion_depth)
-        word = self.index.top_k(terms, depth)
-        bigram = self.side.top_k(self.side_tokenizer.tokenize(folded_question), depth)
+        word = self.index.top_k(query.all_terms, depth, query.weights)
+        own = self.side_tokenizer.tokenize(query.folded)
+        extra = [
+            t
+            for o in (o for e in query.expansions for o in e.official)
+            for t in self.side_tokenizer.tokenize(o)
+        ]
+        extra = [t for i, t in enumerate(extra) if t not in own and t not in extra[:i]]
+        weights = [1.0] * len(own) + [query.expansion_weight] * len(extra) if extra else None
+        bigram = self.side.top_k(own + extra, depth, weights)
         fused = reciprocal_rank_fusion([[i for i, _ in word], [i for i, _ in bigram]], settings.rrf_k)
         word_scores = dict(word)
         return [(i, word_scores.get(i, 0.0)) for i, _ in fused[:k]]

@@ -57,6 +57,7 @@ def test_ask_reads_one_question_per_stdin_line_in_order(
     records = [json.loads(line) for line in out.splitlines()]
     assert [r["question"] for r in records] == ["秸秆咋办", "", "明天北京天气怎么样", "護照怎麼辦理"]
     assert [r["answered"] for r in records] == [True, False, False, False]
+    assert [r["confidence"] for r in records] == ["high", "none", "none", "none"]
     assert records[3]["hits"], "abstention still lists the closest chunks"
 
 

@@ -46,8 +46,10 @@ def test_real_questions_are_answered_with_the_evidence(
 def test_off_topic_questions_abstain_politely(retriever: Retriever, question: str) -> None:
     answer = retriever.ask(question)
     assert not answer.answered
+    assert answer.confidence == "none"
     assert "没有找到" in answer.message
-    assert "《" in answer.message  # suggests what the speeches are about
+    # suggests what exists: the closest speeches, or example questions when nothing matched at all
+    assert "最接近的讲话：《" in answer.message or "可以这样问：" in answer.message
 
 
 def test_abstention_still_lists_closest_hits(retriever: Retriever) -> None:

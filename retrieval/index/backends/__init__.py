@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from retrieval.errors import ConfigError
-from retrieval.index.backends.base import DEFAULT_DELTA, Backend, Variant, select_top_k
+from retrieval.index.backends.base import DEFAULT_DELTA, Backend, Variant, Weights, select_top_k
 from retrieval.index.backends.reference import RankBM25Backend
 from retrieval.index.backends.sparse import SparseBackend
 
-__all__ = ["BACKEND_NAMES", "DEFAULT_BACKEND", "Backend", "Variant", "make_backend", "select_top_k"]
+__all__ = [
+    "BACKEND_NAMES",
+    "DEFAULT_BACKEND",
+    "Backend",
+    "Variant",
+    "Weights",
+    "make_backend",
+    "select_top_k",
+]
 
 DEFAULT_BACKEND = SparseBackend.name
 _BACKENDS: dict[str, type[SparseBackend] | type[RankBM25Backend]] = {

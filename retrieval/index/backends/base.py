@@ -11,6 +11,7 @@ import numpy.typing as npt
 Variant = Literal["okapi", "l", "plus"]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+Weights = Sequence[float] | None  # per query token; None = every token weighs 1 (plain rank_bm25)
 
 # rank-bm25's defaults for the free parameter of BM25L and BM25+.
 DEFAULT_DELTA: dict[Variant, float] = {"okapi": 0.0, "l": 0.5, "plus": 1.0}
@@ -25,13 +26,27 @@ class Backend(Protocol):
         """Index the documents (one token list each); replaces any previous index."""
         ...
 
-    def scores(self, query_tokens: Sequence[str]) -> FloatArray:
-        """One score per document; query tokens count with multiplicity, unknown tokens add nothing."""
+    def scores(self, query_tokens: Sequence[str], query_weights: Weights = None) -> FloatArray:
+        """One score per document; query tokens count with multiplicity, unknown tokens add nothing.
+
+        With `query_weights` (one positive float per token) the score is the weighted sum of the tokens' BM25
+        contributions, added in query order; without, exactly rank_bm25's `get_scores`.
+        """
         ...
 
-    def top_k(self, query_tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+    def top_k(
+        self, query_tokens: Sequence[str], k: int, query_weights: Weights = None
+    ) -> list[tuple[int, float]]:
         """Up to k (document index, score) among documents holding a query token, best first."""
         ...
+
+
+def check_weights(query_tokens: Sequence[str], weights: Weights) -> None:
+    """Weights must pair up with the tokens and be positive (a zero or negative weight is a caller bug)."""
+    if weights is None:
+        return
+    if len(weights) != len(query_tokens) or not all(w > 0 for w in weights):
+        raise ValueError("query weights: one positive weight per query token")
 
 
 def select_top_k(scores: FloatArray, candidates: IntArray, k: int) -> list[tuple[int, float]]:

@@ -8,7 +8,7 @@ import numpy as np
 from rank_bm25 import BM25, BM25L, BM25Okapi, BM25Plus
 
 from retrieval.errors import CorpusError
-from retrieval.index.backends.base import FloatArray, IntArray, Variant, select_top_k
+from retrieval.index.backends.base import FloatArray, IntArray, Variant, Weights, check_weights, select_top_k
 
 
 class RankBM25Backend:
@@ -36,12 +36,22 @@ class RankBM25Backend:
         else:
             self._bm25 = BM25Plus(docs, k1=self.k1, b=self.b, delta=self.delta)
 
-    def scores(self, query_tokens: Sequence[str]) -> FloatArray:
+    def scores(self, query_tokens: Sequence[str], query_weights: Weights = None) -> FloatArray:
+        check_weights(query_tokens, query_weights)
         if self._bm25 is None:
             return np.zeros(self._size)
-        return np.asarray(self._bm25.get_scores(list(query_tokens)), dtype=np.float64)
+        if query_weights is None:
+            return np.asarray(self._bm25.get_scores(list(query_tokens)), dtype=np.float64)
+        # rank_bm25's running sum, one token at a time, each contribution scaled by its weight
+        total = np.zeros(self._size)
+        for token, weight in zip(query_tokens, query_weights, strict=True):
+            total += weight * np.asarray(self._bm25.get_scores([token]), dtype=np.float64)
+        return total
 
-    def top_k(self, query_tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+    def top_k(
+        self, query_tokens: Sequence[str], k: int, query_weights: Weights = None
+    ) -> list[tuple[int, float]]:
+        check_weights(query_tokens, query_weights)
         bm25 = self._bm25
         if bm25 is None or k <= 0:
             return []
@@ -51,4 +61,4 @@ class RankBM25Backend:
         )
         if len(candidates) == 0:
             return []
-        return select_top_k(self.scores(query_tokens), candidates, k)
+        return select_top_k(self.scores(query_tokens, query_weights), candidates, k)

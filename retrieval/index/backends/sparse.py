@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse
 
 from retrieval.errors import CorpusError
-from retrieval.index.backends.base import FloatArray, IntArray, Variant, select_top_k
+from retrieval.index.backends.base import FloatArray, IntArray, Variant, Weights, check_weights, select_top_k
 
 
 class SparseBackend:
@@ -101,10 +101,20 @@ class SparseBackend:
         """Term ids of the known query tokens, in query order, repeated as often as they occur."""
         return [j for j in map(self._vocab.get, query_tokens) if j is not None]
 
+    def _weighted_postings(
+        self, query_tokens: Sequence[str], weights: Sequence[float]
+    ) -> list[tuple[int, float]]:
+        """(term id, weight) of the known query tokens, in query order."""
+        pairs = zip(map(self._vocab.get, query_tokens), weights, strict=True)
+        return [(j, w) for j, w in pairs if j is not None]
+
     def _slice(self, term: int) -> slice:
         return slice(int(self._indptr[term]), int(self._indptr[term + 1]))
 
-    def scores(self, query_tokens: Sequence[str]) -> FloatArray:
+    def scores(self, query_tokens: Sequence[str], query_weights: Weights = None) -> FloatArray:
+        check_weights(query_tokens, query_weights)
+        if query_weights is not None:
+            return self._weighted_scores(self._weighted_postings(query_tokens, query_weights))
         terms = self._postings(query_tokens)
         if not terms:
             return np.zeros(self._size)
@@ -128,11 +138,31 @@ class SparseBackend:
             out[docs] = matched
         return out
 
-    def top_k(self, query_tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+    def _weighted_scores(self, terms: list[tuple[int, float]]) -> FloatArray:
+        """The unweighted kernels with each posting scaled: weight × contribution, summed in query order."""
+        if not terms:
+            return np.zeros(self._size)
+        if self.variant == "plus":
+            out = np.zeros(self._size)
+            for term, weight in terms:
+                part = self._slice(term)
+                docs = self._docs[part]
+                matched = out[docs] + weight * self._weights[part]
+                out += weight * (self._idf[term] * self.delta)
+                out[docs] = matched
+            return out
+        docs = np.concatenate([self._docs[self._slice(t)] for t, _ in terms])
+        weights = np.concatenate([w * self._weights[self._slice(t)] for t, w in terms])
+        summed: FloatArray = np.bincount(docs, weights=weights, minlength=self._size)  # type: ignore[assignment]
+        return summed
+
+    def top_k(
+        self, query_tokens: Sequence[str], k: int, query_weights: Weights = None
+    ) -> list[tuple[int, float]]:
         terms = self._postings(query_tokens)
         if not terms or k <= 0:
             return []
-        scores = self.scores(query_tokens)
+        scores = self.scores(query_tokens, query_weights)
         if self.variant != "plus" and all(self._idf[t] > 0 for t in terms):
             # Every match scores > 0 when all idf > 0; a boolean mask is far faster to scan than floats.
             candidates: IntArray = np.flatnonzero(scores > 0)

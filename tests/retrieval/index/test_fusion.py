@@ -30,8 +30,8 @@ def test_rrf_ties_keep_item_order() -> None:
 
 @pytest.fixture(scope="module")
 def plain() -> Retriever:
-    # pinned: plain jieba with rank-bm25's k1/b, whatever the project defaults become
-    settings = RetrieverSettings(tokenizer="jieba", fusion="none", k1=1.5, b=0.75)
+    # pinned: plain jieba with rank-bm25's k1/b and no lexicon, whatever the project defaults become
+    settings = RetrieverSettings(tokenizer="jieba", fusion="none", k1=1.5, b=0.75, expansion_weight=0.0)
     return Retriever.from_corpus(CORPUS, settings, use_cache=False)
 
 

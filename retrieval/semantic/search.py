@@ -1,0 +1,82 @@
+"""Dense retrieval over the chunks and its weighted reciprocal-rank fusion with the lexical run.
+
+Both sides are folded to simplified script (and NFKC) before embedding: e5 places a traditional question
+far from the same words in simplified text. Plain RRF (k = 60) let dense-only hits push exact-word answers
+off the top; a small k with the lexical run weighted above the dense one keeps lexical #1 first on direct
+questions while dense hits still fill the list (measured: docs/evaluation.md).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from retrieval.normalize import fold_for_matching
+from retrieval.semantic.embedder import Embedder, Vectors
+from retrieval.settings import RetrieverSettings
+
+RECENT_QUERIES = 32
+
+
+class SemanticIndex:
+    """Chunk vectors (rows in chunk order) and the embedder that made them, for query-time search."""
+
+    def __init__(self, embedder: Embedder, vectors: Vectors) -> None:
+        self.embedder = embedder
+        self.vectors = vectors
+        # ask, rank and signals on one question embed it once (an embedding costs ~10-100 ms)
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()
+
+    def query_vector(self, question: str) -> Vectors:
+        """The question's vector, folded like the passages (idempotent on an already folded question)."""
+        folded = fold_for_matching(question)
+        vector = self._recent.pop(folded, None)
+        if vector is None:
+            vector = self.embedder.embed_query(folded)
+        self._recent[folded] = vector
+        while len(self._recent) > RECENT_QUERIES:
+            self._recent.popitem(last=False)
+        return vector
+
+    def fuse(
+        self, lexical: Sequence[tuple[int, float]], folded_question: str, k: int, settings: RetrieverSettings
+    ) -> tuple[list[tuple[int, float]], float | None]:
+        """The lexical run fused with the dense one: k (chunk position, lexical score) and the top cosine.
+
+        A chunk only the dense run found keeps score 0, so the BM25 score floor keeps its meaning.
+        """
+        dense = self.top_k(folded_question, max(k, settings.fusion_depth))
+        fused = weighted_rrf(
+            [i for i, _ in lexical],
+            [i for i, _ in dense],
+            settings.semantic_rrf_k,
+            settings.semantic_lexical_weight,
+        )
+        scores = dict(lexical)
+        return [(i, scores.get(i, 0.0)) for i, _ in fused[:k]], (dense[0][1] if dense else None)
+
+    def top_k(self, folded_question: str, k: int) -> list[tuple[int, float]]:
+        """(chunk position, cosine) of the k most similar chunks, best first; ties in chunk order."""
+        if k <= 0 or len(self.vectors) == 0:
+            return []
+        cosines = self.vectors @ self.query_vector(folded_question)
+        order = np.lexsort((np.arange(len(cosines)), -cosines))[:k]
+        return [(int(i), float(cosines[i])) for i in order]
+
+
+def passage_text(chunk_text: str) -> str:
+    """What a chunk is embedded as: its text folded like questions (t2s, NFKC)."""
+    return fold_for_matching(chunk_text)
+
+
+def weighted_rrf(
+    lexical: Sequence[int], dense: Sequence[int], rrf_k: int, lexical_weight: float
+) -> list[tuple[int, float]]:
+    """(item, w / (k + lexical rank) + (1 - w) / (k + dense rank)), best first; ties keep item order."""
+    fused: dict[int, float] = {}
+    for weight, run in ((lexical_weight, lexical), (1.0 - lexical_weight, dense)):
+        for rank, item in enumerate(run, start=1):
+            fused[item] = fused.get(item, 0.0) + weight / (rrf_k + rank)
+    return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))

