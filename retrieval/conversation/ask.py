@@ -109,7 +109,18 @@ def _more(
         message = "\n".join((note, to_script(messages.NO_MORE, script)))
         answer = Answer(question, script, False, hits, message, earlier.terms, context=earlier.topic_question)
     else:
-        answer = Answer(question, script, True, hits, note, earlier.terms, context=earlier.topic_question)
+        if earlier.confidence == "low":
+            note = "\n".join((note, to_script(messages.TENTATIVE, script)))
+        answer = Answer(
+            question,
+            script,
+            True,
+            hits,
+            note,
+            earlier.terms,
+            context=earlier.topic_question,
+            confidence=earlier.confidence,
+        )
     return answer, replace(earlier, next_hit=start + len(window), asked_at=now)
 
 
@@ -130,6 +141,7 @@ def _turn(
         topic_question=topic_question,
         terms=answer.terms,
         answered=answer.answered,
+        confidence=answer.confidence,
         doc_id=top.doc_id if top else "",
         section=top.section if top else (),
         ranked=tuple(RankedChunk(p, chunks[p].chunk_id, s) for p, s in ranked),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from retrieval.types import Confidence
+
 # A follow-up must come within this many seconds of the earlier question (the "a while").
 FOLLOW_UP_WINDOW = 30 * 60.0
 # Turns kept per conversation: only the latest is read, the rest keep a short trail for chained follow-ups.
@@ -27,6 +29,7 @@ class Turn:
     topic_question: str  # the question the topic came from (this one, or the earlier one it followed)
     terms: tuple[str, ...]  # the terms the answer was built with (highlights, abstention)
     answered: bool
+    confidence: Confidence  # the answer's grade: "还有呢" pages keep it (a tentative answer stays tentative)
     doc_id: str  # speech of the top hit shown ("" when nothing was found)
     section: tuple[str, ...]  # its section path
     ranked: tuple[RankedChunk, ...]  # the answer's ranking, deeper than what was shown: "还有呢" pages on

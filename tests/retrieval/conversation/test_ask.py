@@ -137,3 +137,17 @@ def test_more_skips_passages_a_reloaded_index_no_longer_has(retriever: Retriever
     answer, _ = retriever.ask_in(Conversation((edited,)), "还有呢", now=T0 + 60)
     assert [h.rank for h in answer.hits] == [5, 6]  # rank 4 was the stale one
     assert "gone#0" not in [h.chunk.chunk_id for h in answer.hits]
+
+
+def test_more_keeps_a_tentative_answer_tentative(retriever: Retriever) -> None:
+    (first, more), _ = converse(retriever, "今年GDP增长多少", "还有呢")
+    assert first.confidence == "low"
+    assert more.confidence == "low" and more.answered
+    assert to_script(messages.TENTATIVE, "simplified") in more.message
+    assert {h.chunk.chunk_id for h in more.hits}.isdisjoint(h.chunk.chunk_id for h in first.hits)
+
+
+def test_more_after_a_confident_answer_stays_confident(retriever: Retriever) -> None:
+    (first, more), _ = converse(retriever, "督察指出的个性问题是什么？", "还有呢")
+    assert first.confidence == "high"
+    assert more.confidence == "high"
