@@ -19,7 +19,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml requirements-semantic.txt
-	$(QUIET_BUILD) $(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(QUIET_BUILD) $(BIN)/python -m pip install --quiet -e '.[dev,xapian]'
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-semantic.txt
 	touch $(VENV)/.installed $@
 

@@ -24,7 +24,7 @@ from bot.render import answer_keyboard, answer_page, off_topic_html
 from bot.state import bot_state
 from bot.texts import script_for_language, text
 from retrieval.conversation import context_note, is_more_request
-from retrieval.errors import QabotError
+from retrieval.errors import QabotError, SearchUnavailable
 from retrieval.normalize import detect_script
 from retrieval.retriever import Retriever
 from retrieval.types import Answer
@@ -84,6 +84,9 @@ async def _answer(message: Message, context: ContextTypes.DEFAULT_TYPE, question
             state.conversations.put(key, ChatState(conversation, answer_key))
             shown = ShownTurn(conversation.last, answer_key)
             state.conversations.remember_message(message.chat_id, sent.message_id, shown)
+    except SearchUnavailable as exc:  # the shard's address is for the operator's log, not for the user
+        logger.warning("%s", exc)
+        await _reply(message, html.escape(text("search_unavailable", detect_script(question))))
     except QabotError as exc:  # the library's own verdict on the input, meant for the user
         await _reply(message, html.escape(str(exc)))
     finally:

@@ -43,20 +43,24 @@ def evaluate_config(
     *,
     shown_k: int = 3,
     progress: bool = True,
+    xapian_db: Path | None = None,
     followups: Sequence[FollowUpCase] = (),
 ) -> ConfigResult:
     """Build a retriever with the overrides applied to `base`, and judge the dev set with it."""
     start = time.perf_counter()
     settings = base.with_overrides(overrides)
-    # index built fresh; passage vectors (semantic signal only) reused from the user cache by text hash
-    with EmbeddingProgress(f"{label}: embedding passages") as embedding:
-        retriever = Retriever.from_corpus(
-            corpus,
-            settings,
-            use_cache=False,
-            cache_dir=default_cache_dir(),
-            progress=embedding if progress else None,
-        )
+    if xapian_db is not None:  # shards built from `corpus`: only query-time settings may vary
+        retriever = Retriever.from_xapian(xapian_db, settings)
+    else:
+        # index built fresh; passage vectors (semantic signal only) reused from the user cache by text hash
+        with EmbeddingProgress(f"{label}: embedding passages") as embedding:
+            retriever = Retriever.from_corpus(
+                corpus,
+                settings,
+                use_cache=False,
+                cache_dir=default_cache_dir(),
+                progress=embedding if progress else None,
+            )
     judged = judge_devset(retriever, questions, shown_k=shown_k, progress=progress, label=label)
     unthresholded = judge_devset(
         without_score_threshold(retriever), questions, shown_k=shown_k, progress=False, label=label

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "qabot.cmd_check",
     "qabot.cmd_eval",
     "qabot.cmd_serve",
+    "qabot.cmd_shards",
     "qabot.cmd_bench",
 )
 

@@ -40,8 +40,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--backend",
         default=DEFAULT_BACKEND,
-        choices=BACKEND_NAMES,
-        help=f"backend to compare with rank-bm25 (default {DEFAULT_BACKEND})",
+        choices=(*BACKEND_NAMES, "xapian"),
+        help=f"backend to compare with rank-bm25 (default {DEFAULT_BACKEND}); xapian: sparse vs shards",
+    )
+    parser.add_argument(
+        "--shard-counts", default="1,2,4", metavar="N,N", help="xapian: shard servers per run (default 1,2,4)"
     )
     parser.add_argument("--queries", type=int, default=500, help="queries per configuration (default 500)")
     parser.add_argument("--corpus", default="corpus", help="corpus folder whose sentences are recombined")
@@ -53,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     sizes = parse_sizes(args.sizes) if args.sizes else QUICK_SIZES if args.quick else DEFAULT_SIZES
     if args.queries < 1:
         raise ConfigError("--queries must be at least 1")
+    if args.backend == "xapian":
+        return run_xapian(args, parse_sizes(args.sizes) if args.sizes else XAPIAN_SIZES)
     options = BenchOptions(
         sizes=sizes,
         backend=args.backend,
@@ -65,4 +70,37 @@ def run(args: argparse.Namespace) -> int:
     from evaluation.bench_report import publish  # matplotlib: loaded only when a bench actually runs
 
     publish(run_bench(options), options.out_dir, console)
+    return 0
+
+
+XAPIAN_SIZES = (100_000,)
+
+
+def run_xapian(args: argparse.Namespace, sizes: tuple[int, ...]) -> int:
+    """Sparse in memory vs 1, 2, 4 … local xapian-tcpsrv shards: one table, bench-xapian.json."""
+    import json
+
+    from rich.table import Table
+
+    from evaluation.bench_xapian import ShardBenchOptions, run_shard_bench
+
+    counts = tuple(int(c) for c in args.shard_counts.split(",") if c.strip().isdigit() and int(c) > 0)
+    if not counts:
+        raise ConfigError("--shard-counts: e.g. 1,2,4")
+    options = ShardBenchOptions(sizes, counts, Path(args.corpus), Path(args.out), args.queries)
+    report = run_shard_bench(options)
+    (options.out_dir / "bench-xapian.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    table = Table("chunks", "engine", "shards", "build s", "shards MB", "p50 ms", "p95 ms", "top-10 equal")
+    for row in report["results"]:
+        table.add_row(
+            f"{row['size']:,}",
+            row["engine"],
+            str(row["shards"] or "-"),
+            f"{row['build_s']:.1f}",
+            f"{row['shards_mb']:.0f}" if "shards_mb" in row else "-",
+            f"{row['p50_ms']:.2f}",
+            f"{row['p95_ms']:.2f}",
+            f"{row['top10_equal']:.4f}" if "top10_equal" in row else "-",
+        )
+    Console(width=max(Console().width, TABLE_WIDTH)).print(table)
     return 0

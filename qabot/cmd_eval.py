@@ -23,6 +23,8 @@ from evaluation.grid import parse_grid
 from evaluation.runner import corpus_hash
 from evaluation.stock import stock_ranker
 from evaluation.suite import ConfigResult, evaluate_config
+from qabot.options import add_xapian_option, xapian_db
+from retrieval.errors import ConfigError
 from retrieval.settings import RetrieverSettings, parse_overrides
 
 EPILOG = """\
@@ -82,9 +84,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--limit", type=int, help="benchmark: only the first N questions")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    p.add_argument(
-        "--backend", metavar="NAME", help="BM25 backend: sparse (default) or rank-bm25 (reference)"
-    )
+    p.add_argument("--backend", metavar="NAME", help="BM25 backend: sparse (default), rank-bm25, xapian")
+    add_xapian_option(p)
     p.set_defaults(func=run)
 
 
@@ -95,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
     base = RetrieverSettings().with_overrides(overrides)
     configurations = [("base", {}), *parse_grid(args.compare)]
     if args.benchmark:
+        if xapian_db(args) is not None:
+            raise ConfigError("--xapian-db evaluates the dev set; a benchmark ranks its own passages")
         return _run_benchmark(args, base, configurations)
     return _run_devset(args, base, configurations)
 
@@ -115,6 +118,7 @@ def _run_devset(
             overrides,
             shown_k=args.k,
             progress=not args.no_progress,
+            xapian_db=xapian_db(args),
             followups=followups,
         )
         for label, overrides in configurations

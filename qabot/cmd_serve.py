@@ -15,7 +15,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import BotApplication, build_application
 from bot.logs import TokenRedactor, configure_logging
 from bot.settings import Settings
-from qabot.options import add_retriever_options, settings_from_args
+from qabot.options import add_retriever_options, settings_from_args, xapian_db
 from retrieval.errors import ConfigError
 from retrieval.retriever import Retriever
 
@@ -52,8 +52,11 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(NO_WEBHOOK_SECRET)
     configure_logging(settings.log_level, settings.token)
     retriever_settings = settings_from_args(args)
+    shards = xapian_db(args)
 
     def load() -> Retriever:  # also what /reload calls, so a reload honours --cache-dir and --config
+        if shards is not None:  # a replica on Xapian shards: /reload picks up a swapped stub
+            return Retriever.from_xapian(shards, retriever_settings)
         return Retriever.from_corpus(
             settings.corpus_dir, retriever_settings, cache_dir=args.cache_dir, use_cache=not args.no_cache
         )
@@ -64,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         "loaded %d documents, %d chunks from %s (%d %s skipped)",
         len(retriever.documents),
         len(retriever.chunks),
-        settings.corpus_dir,
+        shards or settings.corpus_dir,
         skipped,
         "file" if skipped == 1 else "files",
     )

@@ -10,6 +10,7 @@ from typing import Any
 from tqdm import tqdm
 
 from qabot.progress import BuildProgress
+from retrieval.errors import ConfigError
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings, parse_overrides
 
@@ -17,18 +18,38 @@ DEFAULT_CORPUS = "corpus"
 
 
 def add_retriever_options(parser: argparse.ArgumentParser) -> None:
-    """--corpus, --cache-dir, --no-cache, --backend, --config NAME=VALUE."""
+    """--corpus, --cache-dir, --no-cache, --backend, --xapian-db, --config NAME=VALUE."""
     parser.add_argument(
         "--corpus", default=DEFAULT_CORPUS, metavar="DIR", help="folder of speeches (default: corpus)"
     )
     parser.add_argument("--cache-dir", metavar="DIR", help="index cache folder (default: the user cache dir)")
     parser.add_argument("--no-cache", action="store_true", help="build the index in memory, ignore the cache")
     parser.add_argument(
-        "--backend", metavar="NAME", help="BM25 backend: sparse (default) or rank-bm25 (reference)"
+        "--backend",
+        metavar="NAME",
+        help="BM25 backend: sparse (default), rank-bm25 (reference) or xapian (with --xapian-db)",
     )
+    add_xapian_option(parser)
     parser.add_argument(
         "--config", action="append", default=[], metavar="NAME=VALUE", help="override a retriever setting"
     )
+
+
+def add_xapian_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--xapian-db",
+        metavar="PATH",
+        help="rank over Xapian shards (database folder or stub file) instead of --corpus",
+    )
+
+
+def xapian_db(args: argparse.Namespace) -> Path | None:
+    """The --xapian-db path, or None for the in-memory index; --backend xapian without one is an error."""
+    if getattr(args, "xapian_db", None):
+        return Path(args.xapian_db)
+    if args.backend == "xapian":
+        raise ConfigError("--backend xapian needs --xapian-db PATH (build shards with `qabot shards build`)")
+    return None
 
 
 def settings_from_args(args: argparse.Namespace) -> RetrieverSettings:
@@ -41,6 +62,9 @@ def settings_from_args(args: argparse.Namespace) -> RetrieverSettings:
 def retriever_from_args(args: argparse.Namespace) -> Retriever:
     """The retriever the options describe (index loaded from cache when possible; bars on stderr while a
     large corpus is read for a fresh build, and while the optional semantic signal embeds passages)."""
+    shards = xapian_db(args)
+    if shards is not None:
+        return Retriever.from_xapian(shards, settings_from_args(args))
     with EmbeddingProgress() as progress, BuildProgress() as read_progress:
         return Retriever.from_corpus(
             Path(args.corpus),

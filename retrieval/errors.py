@@ -19,3 +19,7 @@ class ConfigError(QabotError):
 
 class QueryError(QabotError):
     """A question cannot be answered as asked (empty, only punctuation, …)."""
+
+
+class SearchUnavailable(QabotError):
+    """A search shard is down or unreachable; the next question retries, so a restart is never needed."""

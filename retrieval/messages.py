@@ -24,3 +24,5 @@ WARN_REDACTED = "原文此段有被隐去的数字或名称（如 XX、*），�
 CITATION_FORMAT = "《{title}》{sections} › ¶{paragraph}"
 CITATION_DATE = " · {date}"  # appended to a citation when the speech's date is known
 ELLIPSIS = "…"
+
+SEARCH_UNAVAILABLE = "检索服务暂不可用: shard {shard}"

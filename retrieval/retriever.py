@@ -12,7 +12,7 @@ from retrieval.answer import build_answer
 from retrieval.confidence import Signals, measure
 from retrieval.conversation import FOLLOW_UP_WINDOW, Conversation, Turn, ask_in
 from retrieval.corpus import build_index, documents_cache, read_and_chunk
-from retrieval.errors import CacheError
+from retrieval.errors import CacheError, ConfigError
 from retrieval.index import Index, TokenCache, Tokenizer, make_fusion
 from retrieval.index.cache import (
     cache_path,
@@ -65,7 +65,7 @@ class Retriever:
         return self.index.documents
 
     @property
-    def chunks(self) -> tuple[Chunk, ...]:
+    def chunks(self) -> Sequence[Chunk]:
         return self.index.chunks
 
     @property
@@ -111,6 +111,16 @@ class Retriever:
             # depth): the cached index must not bring back the values it was built with
             index = dataclasses.replace(index, settings=settings)
         return cls(index, corpus, semantic_for(index, path.parent, progress))
+
+    @classmethod
+    def from_xapian(cls, path: str | Path, settings: RetrieverSettings | None = None) -> Retriever:
+        """Rank over Xapian shards (a database folder or a stub file): no corpus folder, no postings in
+        memory; answers equal the in-memory index's for the settings the shards were built with."""
+        try:
+            from retrieval.index.backends.xapian_index import open_shard_index
+        except ImportError:  # the optional extra: pip install 'qabot[xapian]'
+            raise ConfigError("the xapian backend needs the Xapian Python bindings (qabot[xapian])") from None
+        return cls(open_shard_index(Path(path), settings or RetrieverSettings()))
 
     @classmethod
     def from_passages(

@@ -96,7 +96,7 @@ class Positions:
     by_id: dict[str, int]
 
 
-_positions_cache: list[tuple[tuple[object, ...], Positions]] = []
+_positions_cache: list[tuple[Sequence[object], Positions]] = []
 
 
 def positions(index: Index) -> Positions:

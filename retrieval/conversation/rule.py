@@ -62,7 +62,7 @@ def is_generic(term: str, index: Index) -> bool:
     if term in followup_words():
         return True
     chunks = len(index.chunks)
-    return bool(chunks) and index.document_frequency.get(term, 0) / chunks >= GENERIC_CHUNK_SHARE
+    return bool(chunks) and index.doc_freq(term) / chunks >= GENERIC_CHUNK_SHARE
 
 
 def has_topic(terms: Sequence[str], index: Index) -> bool:

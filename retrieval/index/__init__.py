@@ -2,7 +2,8 @@
 
 Enters: documents and their chunks. `tokenize` turns folded text into terms (jieba + domain dictionary +
 stopwords; the same for index and queries), `tokencache` keeps tokens per chunk text, `bm25` builds the
-`Index` over a scoring backend from `backends/` (rank-bm25 reference, `sparse` default), `fusion` adds the
+`Index` over a scoring backend from `backends/` (rank-bm25 reference, `sparse` default; `xapian_*`, with
+the optional extra, writes and searches Xapian shards with the same scores), `fusion` adds the
 optional character-bigram run, `cache` stores the index on disk keyed by corpus and settings (written with
 `atomic`). Leaves: `Index.top_k(terms, k) -> [(chunk position, score)]`.
 """

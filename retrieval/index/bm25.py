@@ -29,7 +29,7 @@ def char_ngrams(term: str) -> list[str]:
 class Index:
     settings: RetrieverSettings
     documents: tuple[Document, ...]
-    chunks: tuple[Chunk, ...]
+    chunks: Sequence[Chunk]  # a tuple in memory; read on demand from Xapian shards
     document_frequency: dict[str, int]
     vocabulary_ngrams: frozenset[str]
     backend: Backend
@@ -76,10 +76,18 @@ class Index:
         ngrams = frozenset(g for term in df for g in (*term, *char_ngrams(term)))
         return cls(settings, tuple(documents), tuple(chunks), dict(df), ngrams, backend, tuple(skipped))
 
+    def doc_freq(self, term: str) -> int:
+        """How many chunks hold the term."""
+        return self.document_frequency.get(term, 0)
+
+    def has_ngram(self, gram: str) -> bool:
+        """Whether a character or character bigram occurs in some indexed term."""
+        return gram in self.vocabulary_ngrams
+
     def idf(self, term: str) -> float:
         """Always-positive idf (Lucene form); a term absent from the corpus gets the largest weight."""
         n = len(self.chunks)
-        df = self.document_frequency.get(term, 0)
+        df = self.doc_freq(term)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
     def is_known(self, term: str) -> bool:
@@ -88,7 +96,7 @@ class Index:
         The second test survives segmentation differences (question "排" vs corpus "排名") without keeping
         the whole corpus text in memory.
         """
-        return term in self.document_frequency or all(g in self.vocabulary_ngrams for g in char_ngrams(term))
+        return self.doc_freq(term) > 0 or all(self.has_ngram(g) for g in char_ngrams(term))
 
     def top_k(self, query_terms: Sequence[str], k: int, weights: Weights = None) -> list[tuple[int, float]]:
         """(chunk position, BM25 score) of the best chunks containing a query term; ties in corpus order.
