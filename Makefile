@@ -10,12 +10,16 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# setuptools announces every editable install with a UserWarning banner ("Editable installation … be
+# careful with folders named like your package"); it says nothing about this project, so it is hidden.
+QUIET_BUILD := PYTHONWARNINGS=ignore::UserWarning
+
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+	$(QUIET_BUILD) $(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml requirements-semantic.txt
-	$(BIN)/python -m pip install --quiet -e '.[dev,xapian]'
+	$(QUIET_BUILD) $(BIN)/python -m pip install --quiet -e '.[dev,xapian]'
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-semantic.txt
 	touch $(VENV)/.installed $@
 

@@ -27,6 +27,8 @@ async def allowlist_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         state.refused_users.add(user.id)
         logger.info("refused user %s (not in ALLOWED_USER_IDS)", user.id)
         await _refuse(update, text("not_allowed", script_for_language(user.language_code)))
+    elif update.callback_query is not None:
+        await update.callback_query.answer()  # empty: stops the client's spinner, says nothing more
     elif update.inline_query is not None:
         await update.inline_query.answer([], cache_time=0, is_personal=True)
     raise ApplicationHandlerStop

@@ -39,12 +39,22 @@ async def answer_question(message: Message, context: ContextTypes.DEFAULT_TYPE, 
     """Reply to `message` with the answer to `question` (already stripped of commands and mentions)."""
     state = bot_state(context)
     user = message.from_user
-    if user is not None:
-        wait = state.rate_limit.wait_seconds(user.id)
-        if wait:
+    if user is None:
+        await _answer(message, context, question)
+        return
+    wait = state.rate_limit.wait_seconds(user.id)
+    if wait:
+        if state.rate_limit.notice_due(user.id, wait):  # once per window; the rest are dropped silently
             script = detect_script(question) if question.strip() else script_for_language(user.language_code)
             await _reply(message, html.escape(text("slow_down", script, seconds=wait)))
-            return
+        return
+    async with state.turns.turn(user.id):
+        await _answer(message, context, question)
+
+
+async def _answer(message: Message, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    state = bot_state(context)
+    user = message.from_user
     typing = asyncio.create_task(_show_typing(context, message.chat_id))
     retriever = state.retriever  # read once: a concurrent /reload swaps in a new one
     key = chat_key(message.chat_id, message.chat.type, user.id if user else None)

@@ -52,7 +52,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the documents with chunk counts and truncation notes."""
     if update.message is not None:
-        listing = sources_html(bot_state(context).retriever, _script(update))
+        listing = sources_html(bot_state(context).retriever, _script(update), admin=is_admin(update, context))
         added = await admin_uploads(update, context)  # admins also see the numbers /remove takes
         await _send_long(update.message, f"{listing}\n\n{added}" if added else listing)
 

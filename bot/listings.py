@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 from collections import Counter
 
 from bot.texts import text
@@ -31,8 +32,9 @@ def help_html(script: Script) -> str:
     return html.escape(text("help", script))
 
 
-def sources_html(retriever: Retriever, script: Script) -> str:
-    """Every document with its chunk count and a note when the scraped page was cut off; skipped files."""
+def sources_html(retriever: Retriever, script: Script, admin: bool = False) -> str:
+    """Every document with its chunk count and a note when the scraped page was cut off; skipped files by
+    their name inside the corpus folder. Only an admin is also shown where that folder is on the server."""
     per_doc = Counter(chunk.doc_id for chunk in retriever.chunks)
     header = text("sources_header", script, count=len(retriever.documents), chunks=len(retriever.chunks))
     lines = [f"<b>{html.escape(header)}</b>"]
@@ -45,8 +47,23 @@ def sources_html(retriever: Retriever, script: Script) -> str:
         lines.append(f"• {line} <code>{html.escape(doc.doc_id)}</code>")
     if retriever.skipped:
         lines += ["", html.escape(text("sources_skipped", script))]
-        lines += [f"• {html.escape(name)}: {html.escape(reason)}" for name, reason in retriever.skipped]
+        lines += [
+            f"• {html.escape(_relative(name, retriever))}: {html.escape(_relative(reason, retriever))}"
+            for name, reason in retriever.skipped
+        ]
+    if admin and retriever.corpus_dir is not None:
+        folder = str(retriever.corpus_dir.resolve())
+        lines += ["", html.escape(text("sources_folder", script, folder=folder))]
     return "\n".join(lines)
+
+
+def _relative(value: str, retriever: Retriever) -> str:
+    """`value` with the corpus folder's server path taken out (a reader's error message may carry it)."""
+    if retriever.corpus_dir is None:
+        return value
+    for folder in {str(retriever.corpus_dir.resolve()), str(retriever.corpus_dir.absolute())}:
+        value = value.replace(folder + os.sep, "").replace(folder, ".")
+    return value
 
 
 def reload_report_html(old: Retriever, new: Retriever, script: Script) -> str:

@@ -19,6 +19,9 @@ GROUP_MESSAGES_PER_MINUTE = 20  # Telegram's limit per group chat
 # Not messages, so outside Telegram's messages-per-second budget; throttling them only delays the replies
 # they announce. They stay best-effort: a failure is the caller's to ignore.
 UNTHROTTLED = frozenset({"sendChatAction"})
+# Sent once, at start: a bad URL or no network should fail at once with one clear line (`qabot serve`
+# exits 2 and a supervisor restarts it), not after a screenful of retries.
+UNRETRIED = frozenset({"getMe"})
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 
@@ -62,6 +65,8 @@ class RetryingRateLimiter(AIORateLimiter):
             except BadRequest:
                 raise  # Telegram refused the content; sending it again cannot help
             except NetworkError as exc:  # also 5xx replies and TimedOut
+                if endpoint in UNRETRIED:
+                    raise
                 if attempt == TRANSIENT_ATTEMPTS:
                     logger.error("%s failed after %d retries: %s", endpoint, attempt, exc)
                     raise

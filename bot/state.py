@@ -10,6 +10,7 @@ from typing import Any
 from telegram.ext import Application, ContextTypes
 
 from bot.conversations import ConversationStore
+from bot.fairness import UserTurns
 from bot.rate_limit import QuestionRateLimit
 from bot.settings import Settings
 from bot.store import AnswerStore
@@ -27,6 +28,7 @@ class BotState:
     answers: AnswerStore = field(default_factory=AnswerStore)
     conversations: ConversationStore = field(default_factory=ConversationStore)  # per chat, bounded
     refused_users: set[int] = field(default_factory=set)
+    turns: UserTurns = field(default_factory=UserTurns)  # one question in flight per user
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 

@@ -84,6 +84,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "sources_truncated": ("（原网页内容不完整）", "（原網頁內容不完整）"),
     "sources_skipped": ("未能读取的文件：", "未能讀取的文件："),
+    "sources_folder": ("资料文件夹（仅管理员可见）：{folder}", "資料文件夾（僅管理員可見）：{folder}"),
     "answer_sources": ("本回答的全部出处：", "本回答的全部出處："),
     "page": (
         "第 {page}/{total} 条",

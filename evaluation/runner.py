@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -69,6 +70,6 @@ def corpus_hash(corpus_dir: Path) -> str:
     """sha256 over the corpus files' relative paths and bytes (the files the retriever reads)."""
     digest = hashlib.sha256()
     for path in corpus_files(corpus_dir):
-        digest.update(str(path.relative_to(corpus_dir)).encode() + b"\0")
+        digest.update(os.fsencode(path.relative_to(corpus_dir)) + b"\0")  # names need not be UTF-8
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Iterator
 
@@ -16,6 +17,15 @@ from rich.console import Console
 from qabot.options import add_retriever_options, retriever_from_args
 from qabot.render import answer_to_json, render_answer
 from retrieval.conversation import Conversation
+from retrieval.normalize import clean_question
+from retrieval.retriever import Retriever
+from retrieval.types import Answer
+
+log = logging.getLogger(__name__)
+
+TTY_HINT = "qabot ask: type one question per line, Ctrl-D to finish (or pass the question as arguments)"
+# Shown for a line that could not be answered; the others of the batch are still answered.
+FAILED = "这个问题无法处理：{reason}"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,26 +42,53 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
+def stdin_lines() -> Iterator[str]:
+    """Every stdin line, decoded as UTF-8 with undecodable bytes replaced: one bad byte costs one
+    character, never the batch."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream already (tests, embedding)
+        yield from (line.rstrip("\r\n") for line in sys.stdin)
+        return
+    for raw in stream:
+        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+
+
 def questions(args: argparse.Namespace) -> Iterator[str]:
-    """The question from the arguments (each argument one question with --conversation), else every
-    non-empty stdin line."""
+    """The question from the arguments (each argument one question with --conversation), else every stdin
+    line (blank ones too with --json, so the output keeps one object per input line)."""
     if args.question:
         yield from args.question if args.conversation else [" ".join(args.question)]
         return
-    for line in sys.stdin:
-        if line.strip():
-            yield line.rstrip("\n")
+    if sys.stdin.isatty():
+        print(TTY_HINT, file=sys.stderr)
+    for line in stdin_lines():
+        if args.json or line.strip():
+            yield line
+
+
+def answer_one(
+    retriever: Retriever, question: str, k: int, conversation: Conversation | None = None
+) -> tuple[Answer, Conversation | None]:
+    """The answer (as the next turn of `conversation` when there is one) and the conversation after it;
+    on a failure an unanswered answer saying why and the conversation unchanged: one bad line must not
+    lose the rest."""
+    try:
+        if conversation is None:
+            return retriever.ask(question, k=k), None
+        return retriever.ask_in(conversation, question, k=k)
+    except Exception as exc:  # any bug on odd input is reported on that line only
+        log.error("cannot answer %r", question, exc_info=True)
+        reason = f"{type(exc).__name__}: {exc}"
+        failed = Answer(clean_question(question), "simplified", False, (), FAILED.format(reason=reason))
+        return failed, conversation
 
 
 def run(args: argparse.Namespace) -> int:
     retriever = retriever_from_args(args)
     console = Console(highlight=False, soft_wrap=True)
-    conversation = Conversation()
+    conversation = Conversation() if args.conversation else None
     for question in questions(args):
-        if args.conversation:
-            answer, conversation = retriever.ask_in(conversation, question, k=max(args.k, 1))
-        else:
-            answer = retriever.ask(question, k=max(args.k, 1))
+        answer, conversation = answer_one(retriever, question, max(args.k, 1), conversation)
         if args.json:
             print(json.dumps(answer_to_json(answer), ensure_ascii=False), flush=True)
         else:

@@ -10,15 +10,22 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 
-from bot.app import build_application
-from bot.logs import configure_logging
+from bot.app import BotApplication, build_application
+from bot.logs import TokenRedactor, configure_logging
 from bot.settings import Settings
 from qabot.options import add_retriever_options, settings_from_args, xapian_db
 from retrieval.errors import ConfigError
 from retrieval.retriever import Retriever
 
 logger = logging.getLogger("qabot.serve")
+
+REJECTED_TOKEN = "Telegram rejected TELEGRAM_BOT_TOKEN — check it with @BotFather"
+NO_WEBHOOK_SECRET = (
+    "webhook mode needs TELEGRAM_WEBHOOK_SECRET (a random string of letters, digits, _ and -): "
+    "without it anyone who can reach the port can post forged updates"
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,7 +34,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(corpus=None)  # unset means CORPUS_DIR from the environment, then ./corpus
     parser.add_argument("--webhook", metavar="URL", help="public HTTPS URL Telegram should post updates to")
     parser.add_argument("--port", type=int, default=8443, help="local port for --webhook (default 8443)")
-    parser.add_argument("--listen", default="0.0.0.0", help="local address for --webhook (default 0.0.0.0)")
+    parser.add_argument(
+        "--listen",
+        default="127.0.0.1",
+        help="local address for --webhook (default 127.0.0.1: behind a reverse proxy on the same host)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -37,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         settings = replace(settings, corpus_dir=Path(args.corpus))
     if args.webhook and urlparse(args.webhook).scheme != "https":
         raise ConfigError("--webhook must be an https:// URL (Telegram only posts to HTTPS)")
+    if args.webhook and not settings.webhook_secret:
+        raise ConfigError(NO_WEBHOOK_SECRET)
     configure_logging(settings.log_level, settings.token)
     retriever_settings = settings_from_args(args)
     shards = xapian_db(args)
@@ -49,14 +62,28 @@ def run(args: argparse.Namespace) -> int:
         )
 
     retriever = load()
+    skipped = len(retriever.skipped)
     logger.info(
-        "loaded %d documents, %d chunks from %s (%d files skipped)",
+        "loaded %d documents, %d chunks from %s (%d %s skipped)",
         len(retriever.documents),
         len(retriever.chunks),
         shards or settings.corpus_dir,
-        len(retriever.skipped),
+        skipped,
+        "file" if skipped == 1 else "files",
     )
     application = build_application(settings, retriever, load=load)
+    try:
+        _run(application, args, settings.webhook_secret)
+    except InvalidToken:
+        raise ConfigError(REJECTED_TOKEN) from None
+    except NetworkError as exc:  # raised only at start: once running, PTB retries and logs by itself
+        reason = TokenRedactor(settings.token).redact(str(exc))
+        raise ConfigError(f"cannot reach the Telegram API at {settings.api_base_url} ({reason})") from None
+    logger.info("stopped")
+    return 0
+
+
+def _run(application: BotApplication, args: argparse.Namespace, secret: str) -> None:
     stop_signals = (signal.SIGINT, signal.SIGTERM)
     if args.webhook:
         application.run_webhook(
@@ -64,11 +91,9 @@ def run(args: argparse.Namespace) -> int:
             port=args.port,
             url_path=urlparse(args.webhook).path.lstrip("/"),
             webhook_url=args.webhook,
-            secret_token=settings.webhook_secret or None,
+            secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
             stop_signals=stop_signals,
         )
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals)
-    logger.info("stopped")
-    return 0

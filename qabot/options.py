@@ -9,6 +9,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from qabot.progress import BuildProgress
 from retrieval.errors import ConfigError
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings, parse_overrides
@@ -59,17 +60,19 @@ def settings_from_args(args: argparse.Namespace) -> RetrieverSettings:
 
 
 def retriever_from_args(args: argparse.Namespace) -> Retriever:
-    """The retriever the options describe (index loaded from cache when possible)."""
+    """The retriever the options describe (index loaded from cache when possible; bars on stderr while a
+    large corpus is read for a fresh build, and while the optional semantic signal embeds passages)."""
     shards = xapian_db(args)
     if shards is not None:
         return Retriever.from_xapian(shards, settings_from_args(args))
-    with EmbeddingProgress() as progress:
+    with EmbeddingProgress() as progress, BuildProgress() as read_progress:
         return Retriever.from_corpus(
             Path(args.corpus),
             settings_from_args(args),
             cache_dir=args.cache_dir,
             use_cache=not args.no_cache,
             progress=progress,
+            read_progress=read_progress,
         )
 
 

@@ -12,6 +12,10 @@ from retrieval.ingest import doc_tool
 from retrieval.types import Chunk, Document
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
     """Title line, then how the file was read and what normalization removed or repaired."""
     report = doc.report
@@ -20,7 +24,7 @@ def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
     out.append(f"《{doc.title}》\n", style="cyan")
     status = " · truncated by the site" if report.truncated else ""
     date = f" · {doc.date}" if doc.date else ""
-    out.append(f"  {doc.path} · {doc.encoding}{date} · {chunks} chunks{status}\n")
+    out.append(f"  {doc.path} · {doc.encoding}{date} · {plural(chunks, 'chunk')}{status}\n")
     boilerplate = ", ".join(report.boilerplate_removed) or "none"
     out.append(f"  removed: pinyin ruby ×{report.pinyin_removed}; boilerplate: {boilerplate}\n")
     out.append(
@@ -43,10 +47,11 @@ def corpus_report(
     """Every document's block, then the skipped files with reasons."""
     per_doc = Counter(c.doc_id for c in chunks)
     redacted = Counter(c.doc_id for c in chunks if c.redacted)
-    parts: list[Text] = [Text(f"{len(documents)} documents, {len(chunks)} chunks\n", style="bold")]
+    counts = f"{plural(len(documents), 'document')}, {plural(len(chunks), 'chunk')}\n"
+    parts: list[Text] = [Text(counts, style="bold")]
     parts.extend(document_block(d, per_doc[d.doc_id], redacted[d.doc_id]) for d in documents)
     if skipped:
-        parts.append(Text(f"\n{len(skipped)} files skipped:", style="bold yellow"))
+        parts.append(Text(f"\n{plural(len(skipped), 'file')} skipped:", style="bold yellow"))
         parts.extend(Text(f"  {path}: {reason}") for path, reason in skipped)
     else:
         parts.append(Text("\nNo files skipped."))

@@ -44,9 +44,10 @@ def build_index(
     settings: RetrieverSettings,
     token_cache: TokenCache | None = None,
     documents_cache: DocumentCache | None = None,
+    progress: Progress | None = None,
 ) -> Index:
-    """Ingest, normalize, chunk and index the corpus folder."""
-    documents, chunks, skipped = read_and_chunk(corpus_dir, settings, documents_cache=documents_cache)
+    """Ingest, normalize, chunk and index the corpus folder (`progress` as for `read_and_chunk`)."""
+    documents, chunks, skipped = read_and_chunk(corpus_dir, settings, progress, documents_cache)
     log.info("indexed %d documents, %d chunks", len(documents), len(chunks))
     index = Index.build(documents, chunks, settings, skipped, token_cache)
     if token_cache is not None:

@@ -22,7 +22,8 @@ from retrieval.index.cache import (
     token_cache_path,
 )
 from retrieval.index.expansion import Query, build_query, lexicon
-from retrieval.normalize import detect_script, fold_for_matching, to_script
+from retrieval.ingest import Progress
+from retrieval.normalize import clean_question, detect_script, fold_for_matching, to_script
 from retrieval.semantic import EmbeddingProgress, SemanticIndex, semantic_for
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Answer, Chunk, Document, NormalizationReport
@@ -85,17 +86,19 @@ class Retriever:
         cache_dir: str | Path | None = None,
         use_cache: bool = True,
         progress: EmbeddingProgress | None = None,
+        read_progress: Progress | None = None,
     ) -> Retriever:
         """Load the index from the cache when it matches the corpus and settings, else build it.
 
         With `settings.semantic` on, chunk vectors are loaded from beside the index (or embedded, calling
         `progress(done, total)` as they come); with `use_cache` off they are kept in `cache_dir` only when
-        one is given (embedding costs far more than indexing).
+        one is given (embedding costs far more than indexing). A fresh build calls
+        `read_progress(done, total, file)` after each corpus file is read.
         """
         corpus = Path(corpus_dir)
         settings = settings or RetrieverSettings()
         if not use_cache:
-            built = build_index(corpus, settings)
+            built = build_index(corpus, settings, progress=read_progress)
             return cls(built, corpus, semantic_for(built, Path(cache_dir) if cache_dir else None, progress))
         key = corpus_fingerprint(corpus, settings)
         path = cache_path(Path(cache_dir) if cache_dir else default_cache_dir(), key)
@@ -105,7 +108,7 @@ class Retriever:
         if index is None:
             documents = documents_cache(path.parent)
             tokens = TokenCache(token_cache_path(path.parent), shared=settings.shared_cache)
-            index = build_index(corpus, settings, tokens, documents)
+            index = build_index(corpus, settings, tokens, documents, read_progress)
             try:
                 save_index(path, key, index, shared=settings.shared_cache)
             except CacheError as exc:  # a read-only cache dir costs speed, not answers
@@ -145,6 +148,7 @@ class Retriever:
 
     def ask(self, question: str, k: int = 3) -> Answer:
         """Answer a question with up to k cited hits, or abstain with a helpful message."""
+        question = clean_question(question)
         text = question.strip()
         script = detect_script(text)
         if not text:
@@ -208,5 +212,5 @@ class Retriever:
 
 
 def fold_question(question: str) -> str:
-    """The question as matched: cut to MAX_QUESTION_CHARS, then folded like chunk text."""
-    return fold_for_matching(question[:MAX_QUESTION_CHARS])
+    """The question as matched: cleaned, cut to MAX_QUESTION_CHARS, then folded like chunk text."""
+    return fold_for_matching(clean_question(question)[:MAX_QUESTION_CHARS])

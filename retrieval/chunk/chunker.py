@@ -13,6 +13,7 @@ from retrieval.chunk.sections import (
     section_label,
     split_sentences,
 )
+from retrieval.chunk.spans import SpanIndex, first_after, last_before
 from retrieval.normalize import find_redactions
 from retrieval.types import Chunk, Document
 
@@ -138,7 +139,8 @@ def _append_or_join(
 
 def chunk_document(doc: Document, min_chars: int = 80, max_chars: int = 400) -> list[Chunk]:
     """Chunks of whole sentences with section path, paragraph number, offsets and warning flags."""
-    redactions = find_redactions(doc.text)
+    redactions = SpanIndex(find_redactions(doc.text))
+    damaged = SpanIndex(doc.damaged)
     chunks = []
     for ordinal, group in enumerate(_groups(_pieces(doc), doc.text, min_chars, max_chars)):
         start, end = group[0].start, group[-1].end
@@ -157,26 +159,20 @@ def chunk_document(doc: Document, min_chars: int = 80, max_chars: int = 400) -> 
                 start=start,
                 end=end,
                 truncated=False,
-                redacted=any(s < end and e > start for s, e in redactions),
-                damaged=any(_touches(span, start, end) for span in doc.damaged),
+                redacted=redactions.overlaps(start, end),
+                damaged=damaged.touches(start, end),
                 date=doc.date,
             )
         )
     return _flag_cuts(chunks, doc.cuts)
 
 
-def _touches(span: tuple[int, int], start: int, end: int) -> bool:
-    """A span overlaps [start, end); an empty span (a cut point) counts when it lies inside or at the end."""
-    s, e = span
-    return s < end and e > start if s < e else start <= s <= end
-
-
 def _flag_cuts(chunks: list[Chunk], cuts: tuple[int, ...]) -> list[Chunk]:
-    """Mark the chunk before and the chunk after each place where the site cut text out."""
+    """Mark the chunk before and the chunk after each place where the site cut text out (chunks are in
+    document order and do not overlap, so both their starts and their ends are sorted)."""
+    starts = [c.start for c in chunks]
+    ends = [c.end for c in chunks]
     flagged: set[int] = set()
     for cut in cuts:
-        before = [i for i, c in enumerate(chunks) if c.start < cut]
-        after = [i for i, c in enumerate(chunks) if c.end > cut]
-        flagged.update(before[-1:])
-        flagged.update(after[:1])
+        flagged.update(i for i in (last_before(starts, cut), first_after(ends, cut)) if i is not None)
     return [replace(c, truncated=True) if i in flagged else c for i, c in enumerate(chunks)]

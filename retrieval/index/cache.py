@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import shutil
 import time
 from functools import cache
@@ -15,7 +16,7 @@ import platformdirs
 from retrieval.errors import CacheError
 from retrieval.index import store
 from retrieval.index.bm25 import Index
-from retrieval.ingest import corpus_files
+from retrieval.ingest import scan
 from retrieval.settings import RetrieverSettings
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,19 @@ def default_cache_dir() -> Path:
 
 
 def corpus_fingerprint(corpus_dir: Path, settings: RetrieverSettings) -> str:
-    """sha256 over every corpus file's path and bytes, the settings, the pipeline code and the format."""
+    """sha256 over every corpus file's path and bytes, the entries left out (and why), the settings, the
+    pipeline code and the format. Uses the very file list ingestion reads; a file that cannot be read
+    counts by its error, so it is skipped (with its reason) when the index is built, never a crash here."""
     digest = hashlib.sha256(f"{CACHE_FORMAT}\n{pipeline_fingerprint()}\n{settings.cache_key()}\n".encode())
-    for path in corpus_files(corpus_dir):
-        digest.update(str(path.relative_to(corpus_dir)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    found = scan(corpus_dir)
+    for file in found.files:
+        digest.update(os.fsencode(file.path.relative_to(corpus_dir)) + b"\0")
+        try:
+            digest.update(hashlib.sha256(file.real.read_bytes()).digest())
+        except OSError as exc:
+            digest.update(f"unreadable:{exc.errno}".encode())
+    for skipped in found.skipped:
+        digest.update(f"skipped:{skipped.path}\0{skipped.reason}\0".encode())
     return digest.hexdigest()
 
 

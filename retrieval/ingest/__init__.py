@@ -1,11 +1,13 @@
 """Ingest stage: a corpus folder in, normalized `Document`s out (plus the files skipped, with reasons).
 
-Enters: a folder of speech files in any encoding and format. `detect` names a file's format by its content;
-one reader per format (`text`, `markdown`, `docx`, `pdf`, `html` with its chrome rules in `html_rules`,
-`doc` through antiword/LibreOffice) turns a file into a `RawDocument` (raw text + metadata); `dates` finds
-the speech's date; `readers` picks the reader by content; `folder` walks the tree (reusing unchanged
-documents from `doccache`), normalizes each text (`retrieval.normalize`) and drops
-duplicates. Leaves: `Corpus(documents, skipped, duplicates)`.
+Enters: a folder of speech files in any encoding and format. `walk` decides which entries may be read at
+all (regular files inside the folder; links out, FIFOs … are skipped with a reason), `names` gives them
+printable names and unique ids. `detect` names a file's format by its content; one reader per format
+(`text`, `markdown`, `docx`, `pdf`, `html` with its chrome rules in `html_rules`, `doc` through
+antiword/LibreOffice) turns a file into a `RawDocument` (raw text + metadata); `dates` finds the speech's
+date; `readers` picks the reader by content; `folder` reads the files `walk` found (reusing unchanged
+documents from `doccache`), normalizes each text (`retrieval.normalize`) and drops duplicates.
+Leaves: `Corpus(documents, skipped, duplicates)`; `scan` alone gives the files without reading.
 """
 
 from retrieval.ingest.detect import detect_format
@@ -17,18 +19,21 @@ from retrieval.ingest.folder import (
     SIDECAR_SUFFIX,
     Corpus,
     Progress,
-    SkippedFile,
     corpus_files,
-    doc_id_for,
     load_corpus,
     read_document,
+    scan,
 )
+from retrieval.ingest.names import display_name, doc_id_for, unique_doc_ids
 from retrieval.ingest.raw import RawDocument
+from retrieval.ingest.walk import CorpusFile, CorpusScan, SkippedFile
 
 __all__ = [
     "CORPUS_SUFFIXES",
     "SIDECAR_SUFFIX",
     "Corpus",
+    "CorpusFile",
+    "CorpusScan",
     "DocumentCache",
     "Progress",
     "RawDocument",
@@ -36,8 +41,11 @@ __all__ = [
     "corpus_files",
     "decode_bytes",
     "detect_format",
+    "display_name",
     "doc_id_for",
     "doc_tool",
     "load_corpus",
     "read_document",
+    "scan",
+    "unique_doc_ids",
 ]

@@ -24,6 +24,8 @@ DETECTED_ENCODINGS = {
 FALLBACK_ENCODINGS = ("gb18030", "big5hkscs")
 # More control characters than this share of the text means the file is not text at all.
 MAX_CONTROL_SHARE = 0.01
+# In BOM-less UTF-16, at least this share of characters is ASCII (a newline per paragraph is enough).
+MIN_UTF16_NUL_SHARE = 0.002
 _BOMS = (
     (codecs.BOM_UTF8, "utf_8_sig"),
     (codecs.BOM_UTF32_LE, "utf_32"),
@@ -39,6 +41,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding), encoding.replace("_sig", "-sig")
+    bomless = _bomless_utf16(data)
+    if bomless is not None:
+        return bomless
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -52,6 +57,22 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         if _looks_like_text(text):
             return text, encoding
     raise UnicodeDecodeError("unknown", data[:1], 0, 1, "no Chinese encoding decodes this file")
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM (some exporters write it): no other text encoding has NUL bytes, and in UTF-16
+    every ASCII character (newlines, digits) puts one in its high byte — the odd offsets for LE."""
+    if len(data) % 2:
+        return None
+    odd, even = data[1::2].count(0), data[0::2].count(0)
+    if max(odd, even) < MIN_UTF16_NUL_SHARE * len(data) / 2 or min(odd, even) * 4 > max(odd, even):
+        return None
+    encoding = "utf_16_le" if odd > even else "utf_16_be"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return (text, encoding.replace("_", "-")) if _looks_like_text(text) else None
 
 
 def _looks_like_text(text: str) -> bool:

@@ -6,17 +6,19 @@ import dataclasses
 import hashlib
 import json
 import logging
-import re
+import os
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from retrieval.errors import CorpusError
 from retrieval.ingest.dates import find_date
 from retrieval.ingest.doccache import DocumentCache
+from retrieval.ingest.names import display_name, doc_id_for, unique_doc_ids
 from retrieval.ingest.raw import RawDocument
 from retrieval.ingest.readers import READERS, read_raw
+from retrieval.ingest.walk import CorpusFile, CorpusScan, SkippedFile, scan_corpus
 from retrieval.normalize import normalize_document
 from retrieval.types import Document
 
@@ -30,39 +32,20 @@ Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
-class SkippedFile:
-    path: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class Corpus:
     documents: tuple[Document, ...]
     skipped: tuple[SkippedFile, ...]
     duplicates: tuple[tuple[str, str], ...]  # (doc_id indexed once, doc_id of the duplicate dropped)
 
 
+def scan(corpus_dir: Path) -> CorpusScan:
+    """The files ingestion reads and the entries it leaves out (one list for the cache key and the read)."""
+    return scan_corpus(corpus_dir, CORPUS_SUFFIXES)
+
+
 def corpus_files(corpus_dir: Path) -> list[Path]:
     """Every readable speech file under the folder, in a stable order; hidden folders (and eval/) excluded."""
-    if not corpus_dir.is_dir():
-        raise CorpusError(f"corpus folder not found: {corpus_dir}")
-    files = []
-    for path in sorted(corpus_dir.rglob("*")):
-        rel = path.relative_to(corpus_dir)
-        if any(part.startswith(".") for part in rel.parts) or rel.parts[0] == "eval":
-            continue
-        if path.is_file() and path.suffix.lower() in CORPUS_SUFFIXES and path.name.lower() != "readme.md":
-            files.append(path)
-    return files
-
-
-def doc_id_for(path: Path, corpus_dir: Path) -> str:
-    """Stable id from the file's path within the corpus: its name without suffix, path-separated if nested."""
-    rel = path.relative_to(corpus_dir).with_suffix("")
-    return (
-        "/".join(re.sub(r"[^\w.-]+", "_", part) for part in rel.parts).strip("_")
-        or hashlib.sha1(str(rel).encode()).hexdigest()[:12]
-    )
+    return [f.path for f in scan(corpus_dir).files]
 
 
 def sidecar_title(path: Path) -> str:
@@ -78,20 +61,24 @@ def sidecar_title(path: Path) -> str:
     return Path(name).stem.strip() if isinstance(name, str) else ""
 
 
-def read_document(path: Path, corpus_dir: Path) -> Document:
-    raw = read_raw(path)
+def read_document(
+    path: Path, corpus_dir: Path, doc_id: str | None = None, real: Path | None = None
+) -> Document:
+    """One file as a normalized Document; `real` is the regular file behind a link inside the folder."""
+    raw = read_raw(real or path)
     normalized = normalize_document(raw.text)
     if not normalized.text.strip():
         raise ValueError("no speech text left after removing site boilerplate")
-    title = raw.title or normalized.title or raw.fallback_title or sidecar_title(path) or path.stem
+    stem = display_name(PurePath(path.stem))
+    title = raw.title or normalized.title or raw.fallback_title or sidecar_title(path) or stem
     cuts, report = normalized.cuts, normalized.report
     if raw.complete and report.truncated and "truncation_notice" not in report.boilerplate_removed:
         # an office file ending in a table or signature line was not cut off by a web site
         cuts = tuple(c for c in cuts if c != len(normalized.text))
         report = dataclasses.replace(report, truncated=False)
     return Document(
-        doc_id=doc_id_for(path, corpus_dir),
-        path=str(path.relative_to(corpus_dir)),
+        doc_id=doc_id or doc_id_for(path, corpus_dir),
+        path=display_name(path.relative_to(corpus_dir)),
         title=" ".join(title.split()),
         text=normalized.text,
         encoding=raw.encoding,
@@ -109,33 +96,39 @@ def styled_headings(raw: RawDocument) -> tuple[tuple[int, str], ...]:
     return tuple((level, line) for level, line in out if line)
 
 
-def _cached_read(path: Path, corpus_dir: Path, cache: DocumentCache | None) -> Document:
+def _cached_read(file: CorpusFile, corpus_dir: Path, doc_id: str, cache: DocumentCache | None) -> Document:
     if cache is None:
-        return read_document(path, corpus_dir)
-    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+        return read_document(file.path, corpus_dir, doc_id, file.real)
+    sidecar = file.path.with_name(file.path.name + SIDECAR_SUFFIX)
     extra = sidecar.read_bytes() if sidecar.is_file() and not sidecar.is_symlink() else b""
-    key = cache.key(str(path.relative_to(corpus_dir)), path.read_bytes(), extra)
+    # the raw name bytes, printable and unique (a name need not be UTF-8)
+    rel = os.fsencode(file.path.relative_to(corpus_dir)).decode("utf-8", "backslashreplace")
+    key = cache.key(rel, file.real.read_bytes(), extra)
     document = cache.get(key)
     if document is None:
-        document = read_document(path, corpus_dir)
+        document = read_document(file.path, corpus_dir, doc_id, file.real)
         cache.put(key, document)
-    return document
+    # ids depend on which other names collide, which can change while a file does not
+    return document if document.doc_id == doc_id else dataclasses.replace(document, doc_id=doc_id)
 
 
 def iter_documents(
     corpus_dir: Path, progress: Progress | None = None, cache: DocumentCache | None = None
 ) -> Iterator[Document | SkippedFile]:
-    files = corpus_files(corpus_dir)
-    for done, path in enumerate(files, start=1):
-        rel = str(path.relative_to(corpus_dir))
+    found = scan(corpus_dir)
+    yield from found.skipped
+    ids = unique_doc_ids([f.path for f in found.files], corpus_dir)
+    for done, file in enumerate(found.files, start=1):
         try:
-            yield _cached_read(path, corpus_dir, cache)
+            yield _cached_read(file, corpus_dir, ids[file.path], cache)
         except UnicodeDecodeError:
-            yield SkippedFile(rel, "cannot decode: not UTF-8/UTF-16, GB18030/GBK or Big5 text")
-        except (ValueError, OSError) as exc:
-            yield SkippedFile(rel, str(exc))
+            yield SkippedFile(file.name, "cannot decode: not UTF-8/UTF-16, GB18030/GBK or Big5 text")
+        except OSError as exc:  # str(exc) would show the absolute server path
+            yield SkippedFile(file.name, f"cannot read: {exc.strerror or type(exc).__name__}")
+        except ValueError as exc:
+            yield SkippedFile(file.name, str(exc))
         if progress is not None:
-            progress(done, len(files), rel)
+            progress(done, len(found.files), file.name)
 
 
 def load_corpus(

@@ -4,15 +4,18 @@ Enters: the decoded text of one file. Steps: NFKC, GBK mojibake repair (`mojibak
 pinyin ruby, title and header (`layout`), site boilerplate (`patterns`, data only), paragraphs; every step
 reports its edits (`edits`) so damaged spans follow the text. Leaves: `NormalizedText` (title, text, cut
 offsets, damaged spans, `NormalizationReport`). Also the script helpers every stage shares (`script`):
-fold for matching, convert for display, detect the asker's script; and redaction spans (`redactions`).
+fold for matching, convert for display, detect the asker's script; redaction spans (`redactions`); and
+`question.clean_question`, which strips escape sequences and invisible characters from a question.
 """
 
 from retrieval.normalize.document import normalize_document, remove_boilerplate, strip_pinyin_ruby
 from retrieval.normalize.edits import merge_spans
+from retrieval.normalize.question import clean_question
 from retrieval.normalize.redactions import find_redactions
 from retrieval.normalize.script import detect_script, fold_for_matching, to_script
 
 __all__ = [
+    "clean_question",
     "detect_script",
     "find_redactions",
     "fold_for_matching",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 from retrieval.retriever import Retriever
 from tests.bot import telegram_rules as rules
@@ -45,7 +46,8 @@ async def test_allowlist_refuses_strangers_once_and_shows_no_content(harness_fac
     await harness.send(inline(USER, "秸秆焚烧"))
     allowed_results = harness.api.successful("answerInlineQuery")[-1]
     assert allowed_results["results"] and allowed_results["is_personal"] is True  # not shared via the cache
-    assert not harness.api.successful("answerCallbackQuery")  # already refused once: silence
+    # already refused once: an empty answer stops the client's spinner, and nothing is said
+    assert harness.api.successful("answerCallbackQuery") == [{"callback_query_id": ANY}]
     await harness.send(message(USER, "秸秆焚烧怎么管？"))
     assert "¶" in rules.message_text(harness.sent()[-1])
 

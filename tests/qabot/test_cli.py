@@ -55,10 +55,10 @@ def test_ask_reads_one_question_per_stdin_line_in_order(
     code, out, _ = run_cli(["ask", "--corpus", str(corpus_dir), "--json"], capsys, stdin)
     assert code == 0
     records = [json.loads(line) for line in out.splitlines()]
-    assert [r["question"] for r in records] == ["秸秆咋办", "明天北京天气怎么样", "護照怎麼辦理"]
-    assert [r["answered"] for r in records] == [True, False, False]
-    assert [r["confidence"] for r in records] == ["high", "none", "none"]
-    assert records[2]["hits"], "abstention still lists the closest chunks"
+    assert [r["question"] for r in records] == ["秸秆咋办", "", "明天北京天气怎么样", "護照怎麼辦理"]
+    assert [r["answered"] for r in records] == [True, False, False, False]
+    assert [r["confidence"] for r in records] == ["high", "none", "none", "none"]
+    assert records[3]["hits"], "abstention still lists the closest chunks"
 
 
 def test_ask_plain_output_shows_citation(corpus_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -120,7 +120,7 @@ def test_repl_through_piped_stdin(corpus_dir: Path, tmp_path: Path) -> None:
     assert "城市生活污泥处置能力不足" in out
     assert out.count("[1]") == 1 and "[2]" not in out
     assert "没有找到" in out
-    assert "5 documents" in out
+    assert "5 篇讲话" in out and "×0" not in out and " 0 处" not in out
     assert "用法：/k N" in out
 
 
@@ -177,3 +177,26 @@ def test_ask_json_is_the_same_with_the_reference_backend(
         scores_b = [h.pop("score") for h in b["hits"]]
         assert a == b
         assert scores_a == pytest.approx(scores_b, rel=1e-9)
+
+
+def test_repl_k_with_odd_numbers_is_a_usage_line_not_a_traceback(
+    corpus_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stdin = "/k ²\n/k ３\n/k -1\n/k 3.5\n/k 99\n/k\n/k 2\n"
+    code, out, err = run_cli(["repl", "--corpus", str(corpus_dir)], capsys, stdin)
+    assert code == 0 and "Traceback" not in err
+    assert out.count("用法：/k N") == 5
+    assert out.count("每次显示 3 条结果") == 1 and out.count("每次显示 2 条结果") == 1
+
+
+def test_repl_history_file_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qabot.cmd_repl import private_history_file
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    history = tmp_path / "qabot" / "repl_history"
+    history.parent.mkdir(parents=True)
+    history.write_text("\n# old\n+秘密问题\n")
+    history.chmod(0o644)
+    assert private_history_file() == history
+    assert history.stat().st_mode & 0o777 == 0o600
+    assert "秘密问题" in history.read_text()

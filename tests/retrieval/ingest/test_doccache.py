@@ -31,9 +31,9 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     real = folder_module.read_document
     seen: list[str] = []
 
-    def counting(path: Path, corpus_dir: Path):  # type: ignore[no-untyped-def]
+    def counting(path: Path, corpus_dir: Path, *args):  # type: ignore[no-untyped-def]
         seen.append(path.name)
-        return real(path, corpus_dir)
+        return real(path, corpus_dir, *args)
 
     monkeypatch.setattr(folder_module, "read_document", counting)
     return seen

@@ -108,3 +108,13 @@ def test_gbk_file_without_any_hint_is_read_as_chinese(tmp_path: Path, corpus_dir
     (doc,) = load_corpus(tmp_path).documents
     assert doc.encoding == "gb18030"
     assert doc.title == "在市生态环境局2025年工作会议上的讲话"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_decode_bytes_accepts_utf16_without_bom(encoding: str) -> None:
+    assert decode_bytes(SIMPLIFIED.encode(encoding)) == (SIMPLIFIED, encoding)
+
+
+def test_binary_with_nul_bytes_everywhere_is_not_taken_for_utf16() -> None:
+    with pytest.raises(UnicodeDecodeError):
+        decode_bytes(bytes(range(256)) * 8)

@@ -1,0 +1,57 @@
+"""The REPL's /sources report, in Chinese like the rest of the REPL; only what actually happened is listed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from rich.console import Group
+from rich.text import Text
+
+from retrieval.types import Chunk, Document
+
+
+def _changes(doc: Document, redacted_chunks: int) -> list[str]:
+    """What normalization did to the document, leaving out every step that found nothing."""
+    report = doc.report
+    changes = []
+    if report.pinyin_removed:
+        changes.append(f"删去拼音注音 {report.pinyin_removed} 处")
+    if report.boilerplate_removed:
+        changes.append(f"删去网站套话（{'、'.join(report.boilerplate_removed)}）")
+    if report.mojibake_repaired:
+        changes.append(f"修复乱码 {report.mojibake_repaired} 处")
+    if report.mojibake_cut:
+        changes.append(f"删去无法修复的乱码 {report.mojibake_cut} 处")
+    if report.redactions:
+        changes.append(f"隐去的数字或名称 {report.redactions} 处（{redacted_chunks} 个段落）")
+    return changes
+
+
+def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
+    out = Text()
+    out.append(f"{doc.doc_id}  ", style="bold")
+    out.append(f"《{doc.title}》\n", style="cyan")
+    status = " · 原文被网站截断" if doc.truncated else ""
+    out.append(f"  {doc.path} · {doc.encoding} · {chunks} 个段落{status}")
+    changes = _changes(doc, redacted_chunks)
+    if changes:
+        out.append("\n  " + "；".join(changes))
+    return out
+
+
+def sources_report(
+    documents: Sequence[Document], chunks: Sequence[Chunk], skipped: Sequence[tuple[str, str]]
+) -> Group:
+    """Every document's block, then the skipped files with reasons (the reasons stay as the library
+    wrote them: they are also what `qabot check` prints and what a log search finds)."""
+    per_doc = Counter(c.doc_id for c in chunks)
+    redacted = Counter(c.doc_id for c in chunks if c.redacted)
+    parts = [Text(f"{len(documents)} 篇讲话，{len(chunks)} 个段落\n", style="bold")]
+    parts.extend(document_block(d, per_doc[d.doc_id], redacted[d.doc_id]) for d in documents)
+    if skipped:
+        parts.append(Text(f"\n跳过 {len(skipped)} 个文件：", style="bold yellow"))
+        parts.extend(Text(f"  {path}：{reason}") for path, reason in skipped)
+    else:
+        parts.append(Text("\n没有跳过任何文件。"))
+    return Group(*parts)
