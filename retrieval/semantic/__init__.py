@@ -62,7 +62,7 @@ def semantic_for(index: Index, vector_dir: Path | None, progress: Progress | Non
     name = index.settings.semantic
     if name == "off":
         return None
-    embedder = make_embedder(name)
+    embedder = make_embedder(name, index.settings.semantic_threads)
     return build_semantic_index([c.text for c in index.chunks], embedder, vector_dir, progress)
 
 

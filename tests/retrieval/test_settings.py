@@ -38,3 +38,11 @@ def test_cache_key_covers_index_settings_only() -> None:
 def test_unknown_tokenizer_is_refused_not_silently_replaced() -> None:
     with pytest.raises(ConfigError, match="unknown tokenizer 'jeiba'"):
         RetrieverSettings().with_overrides({"tokenizer": "jeiba"})
+
+
+def test_semantic_threads_must_be_a_sensible_count() -> None:
+    assert RetrieverSettings().semantic_threads == 1
+    assert RetrieverSettings().with_overrides({"semantic_threads": "2"}).semantic_threads == 2
+    for bad in ("0", "-1", "65"):
+        with pytest.raises(ConfigError, match="semantic_threads"):
+            RetrieverSettings().with_overrides({"semantic_threads": bad})

