@@ -58,8 +58,10 @@ def user_dictionary() -> tuple[tuple[str, int], ...]:
 def import_jieba() -> ModuleType:
     """jieba, imported without `pkg_resources` (its 85 ms import only serves to open jieba's own files,
     for which jieba falls back to `open` when the import fails)."""
-    if "jieba" in sys.modules:
-        return sys.modules["jieba"]
+    if "jieba" in sys.modules:  # imported by someone else first: still keep its loading chatter quiet
+        module: ModuleType = sys.modules["jieba"]
+        module.setLogLevel(logging.WARNING)
+        return module
     blocked = "pkg_resources" not in sys.modules
     if blocked:
         sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` fail
