@@ -12,12 +12,15 @@ from retrieval.confidence import Signals, measure
 from retrieval.conversation import FOLLOW_UP_WINDOW, Conversation, Turn, ask_in
 from retrieval.corpus import build_index, documents_cache, read_and_chunk
 from retrieval.errors import CacheError, ConfigError
-from retrieval.index import Index, TokenCache, Tokenizer, make_fusion
-from retrieval.index.cache import (
+from retrieval.index import (
+    Index,
+    TokenCache,
+    Tokenizer,
     cache_path,
     corpus_fingerprint,
     default_cache_dir,
     load_index,
+    make_fusion,
     save_index,
     token_cache_path,
 )
