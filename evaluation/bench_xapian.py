@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 from tqdm import tqdm
 
@@ -29,6 +29,7 @@ from evaluation.synthetic import (
     project_tokenize,
     tokenize_sentences,
 )
+from retrieval.index import LazyChunks
 from retrieval.index.backends import make_backend
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Chunk, Document, NormalizationReport
@@ -47,22 +48,14 @@ class ShardBenchOptions:
     seed: int = 0
 
 
-class SyntheticChunks(Sequence[Chunk]):
+class SyntheticChunks(LazyChunks):
     """Chunk objects of a synthetic corpus, made on demand (a million texts need not sit in memory)."""
 
     def __init__(self, corpus: SyntheticCorpus) -> None:
+        super().__init__(corpus.size)
         self.corpus = corpus
 
-    def __len__(self) -> int:
-        return self.corpus.size
-
-    @overload
-    def __getitem__(self, i: int) -> Chunk: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Chunk]: ...
-    def __getitem__(self, i: int | slice) -> Chunk | Sequence[Chunk]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+    def chunk_at(self, i: int) -> Chunk:
         text = self.corpus.chunk_text(i)
         return Chunk(f"syn-{i}", SYNTHETIC_DOC.doc_id, SYNTHETIC_DOC.title, (), i + 1, text, 0, len(text))
 

@@ -19,6 +19,7 @@ from retrieval.index.cache import (
     token_cache_path,
 )
 from retrieval.index.fusion import make_fusion
+from retrieval.index.lazy_chunks import LazyChunks
 from retrieval.index.tokencache import TokenCache
 from retrieval.index.tokenize import Tokenizer
 
@@ -26,6 +27,7 @@ __all__ = [
     "BACKEND_NAMES",
     "DEFAULT_BACKEND",
     "Index",
+    "LazyChunks",
     "TokenCache",
     "Tokenizer",
     "cache_path",

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 from retrieval.errors import ConfigError, CorpusError
 from retrieval.index.backends.xapian_order import ShardLayout
@@ -31,33 +30,23 @@ from retrieval.index.backends.xapian_scoring import BIGRAM_PREFIX, WORD_PREFIX, 
 from retrieval.index.backends.xapian_search import ShardSearcher, TermStats
 from retrieval.index.backends.xapian_stub import ShardDatabase, parse_stub
 from retrieval.index.bm25 import Index
+from retrieval.index.lazy_chunks import LazyChunks
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Chunk
 
 MAX_CACHED_CHUNKS = 4096  # recently shown chunks, so an answer's excerpt and citation cost one fetch
 
 
-class ShardChunks(Sequence[Chunk]):
+class ShardChunks(LazyChunks):
     """The chunks of the shards by position, fetched from Xapian document data on demand."""
 
     def __init__(self, database: ShardDatabase, layout: ShardLayout, size: int) -> None:
-        self.database, self.layout, self.size = database, layout, size
+        super().__init__(size)
+        self.database, self.layout = database, layout
         self._cache: dict[int, Chunk] = {}
         self._lock = threading.Lock()
 
-    def __len__(self) -> int:
-        return self.size
-
-    @overload
-    def __getitem__(self, i: int) -> Chunk: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Chunk]: ...
-    def __getitem__(self, i: int | slice) -> Chunk | Sequence[Chunk]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(self.size))]
-        position = i + self.size if i < 0 else i
-        if not 0 <= position < self.size:
-            raise IndexError(i)
+    def chunk_at(self, position: int) -> Chunk:
         with self._lock:
             cached = self._cache.get(position)
         if cached is not None:
