@@ -17,17 +17,11 @@ from bot.answering import answer_question
 from bot.html_split import split_html
 from bot.listings import help_html, reload_report_html, sources_html, start_html
 from bot.state import bot_state
-from bot.texts import script_for_language, text
+from bot.texts import script_for_update, text
 from bot.uploads import admin_uploads
 from retrieval.errors import QabotError
-from retrieval.types import Script
 
 logger = logging.getLogger(__name__)
-
-
-def _script(update: Update) -> Script:
-    user = update.effective_user
-    return script_for_language(user.language_code if user else None)
 
 
 async def _send_long(message: Message, markup: str) -> None:
@@ -40,19 +34,20 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.message is None:
         return
     retriever = bot_state(context).retriever
-    await _send_long(update.message, start_html(retriever, _script(update), context.bot.username))
+    await _send_long(update.message, start_html(retriever, script_for_update(update), context.bot.username))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain the commands and buttons."""
     if update.message is not None:
-        await update.message.reply_text(help_html(_script(update)), parse_mode=ParseMode.HTML)
+        await update.message.reply_text(help_html(script_for_update(update)), parse_mode=ParseMode.HTML)
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the documents with chunk counts and truncation notes."""
     if update.message is not None:
-        listing = sources_html(bot_state(context).retriever, _script(update), admin=is_admin(update, context))
+        script, admin = script_for_update(update), is_admin(update, context)
+        listing = sources_html(bot_state(context).retriever, script, admin=admin)
         added = await admin_uploads(update, context)  # admins also see the numbers /remove takes
         await _send_long(update.message, f"{listing}\n\n{added}" if added else listing)
 
@@ -65,7 +60,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     parts = message.text.split(maxsplit=1)  # keep the question's own line breaks, unlike context.args
     question = parts[1].strip() if len(parts) > 1 else ""
     if not question:
-        script = _script(update)
+        script = script_for_update(update)
         usage = text("ask_usage", script, example=text("example", script))
         await message.reply_text(html.escape(usage), parse_mode=ParseMode.HTML)
         return
@@ -109,7 +104,7 @@ async def reload_corpus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message = update.message
     if message is None:
         return
-    script = _script(update)
+    script = script_for_update(update)
     if not is_admin(update, context):
         await message.reply_text(text("not_admin", script))
         return
@@ -131,7 +126,7 @@ async def reload_corpus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Politely decline stickers, photos, voice and other non-text messages in private chats."""
     if update.message is not None:
-        await update.message.reply_text(text("unsupported", _script(update)))
+        await update.message.reply_text(text("unsupported", script_for_update(update)))
 
 
 def _reply_to(message: Message) -> ReplyParameters:
@@ -144,7 +139,7 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     logger.error("error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update):
         return
-    notice = text("error", _script(update))
+    notice = text("error", script_for_update(update))
     with contextlib.suppress(TelegramError):  # the network may be what failed
         if update.callback_query is not None:
             await update.callback_query.answer(notice)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from retrieval.types import Script
+
+if TYPE_CHECKING:
+    from telegram import Update
 
 # key: (simplified, traditional). Placeholders are filled with str.format after HTML-escaping the values.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -151,3 +156,9 @@ def script_for_language(language_code: str | None) -> Script:
     """Script to greet a user in before they have asked anything, from Telegram's language_code."""
     code = (language_code or "").lower()
     return "traditional" if code.startswith(_TRADITIONAL_LANGUAGE_CODES) else "simplified"
+
+
+def script_for_update(update: Update) -> Script:
+    """Script for replying to an update that carries no question text: the sender's language_code."""
+    user = update.effective_user
+    return script_for_language(user.language_code if user else None)

@@ -19,7 +19,7 @@ from telegram.ext import ContextTypes
 
 from bot.access import is_admin
 from bot.state import bot_state
-from bot.texts import script_for_language, text
+from bot.texts import script_for_update, text
 from bot.upload_store import Upload, UploadError, list_uploads, remove_upload, save_upload
 from retrieval.errors import QabotError
 from retrieval.normalize import to_script
@@ -29,11 +29,6 @@ from retrieval.types import Document, Script
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
-
-def _script(update: Update) -> Script:
-    user = update.effective_user
-    return script_for_language(user.language_code if user else None)
 
 
 def _megabytes(size: int) -> str:
@@ -56,7 +51,7 @@ async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     message = update.message
     if message is None or message.document is None or message.from_user is None:
         return
-    script = _script(update)
+    script = script_for_update(update)
     if not is_admin(update, context):
         await message.reply_text(text("upload_not_admin", script))
         return
@@ -131,7 +126,7 @@ async def admin_uploads(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
         return ""
     state = bot_state(context)
     uploads = await asyncio.to_thread(list_uploads, state.settings.corpus_dir)
-    return uploads_html(state.retriever, uploads, _script(update)) if uploads else ""
+    return uploads_html(state.retriever, uploads, script_for_update(update)) if uploads else ""
 
 
 async def remove_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -139,7 +134,7 @@ async def remove_document(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     message = update.message
     if message is None:
         return
-    script = _script(update)
+    script = script_for_update(update)
     if not is_admin(update, context):
         await message.reply_text(text("remove_not_admin", script))
         return
