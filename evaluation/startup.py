@@ -1,16 +1,25 @@
-"""Start-up figures of the real command on the bundled corpus: cold start and incremental rebuilds."""
+"""Start-up figures of the real command on the bundled corpus: cold start and incremental rebuilds.
+
+`python -m evaluation.startup` measures the start of `qabot ask` with a warm cache in detail (see
+docs/performance.md, "Cold start"): wall and CPU time of each run, its phases, and the imports.
+"""
 
 from __future__ import annotations
 
+import argparse
+import compileall
+import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from evaluation.child_process import import_profile, run_child
 from retrieval.index import TokenCache
 from retrieval.retriever import build_index
 from retrieval.settings import RetrieverSettings
@@ -89,3 +98,87 @@ def startup_line(startup: dict[str, Any]) -> str:
         f"({startup['full_build_s']:.2f} s full build, "
         f"{startup['rebuild_after_adding_one_s']:.2f} s rebuild)"
     )
+
+
+# The warm-cache start of `qabot ask` in detail (`python -m evaluation.startup`).
+ASK_QUESTION = "秸秆禁烧"
+# mode: (arguments after the options, stdin text, stdout a terminal); rich draws only the "tty" one
+ASK_MODES: dict[str, tuple[tuple[str, ...], str | None, bool]] = {
+    "plain": ((ASK_QUESTION,), None, False),
+    "json": (("--json", ASK_QUESTION), None, False),
+    "stdin": (("--json",), ASK_QUESTION + "\n", False),
+    "tty": ((ASK_QUESTION,), None, True),
+}
+PROJECT = Path(__file__).resolve().parents[1]
+# Runs `main()` as the console script does and reports when it started and returned (one clock, monotonic
+# across processes on Linux), so interpreter start, the command and interpreter teardown can be told apart.
+PHASE_DRIVER = """
+import sys, time
+started = time.perf_counter()
+from qabot.cli import main
+sys.argv = ["qabot", *sys.argv[1:]]
+code = main()
+sys.stdout.flush()
+roots = sorted({n.split(".")[0] for n in sys.modules} - set(sys.stdlib_module_names) - {"__main__"})
+print("\\nphases", started, time.perf_counter(), code, len(sys.modules), *roots, file=sys.stderr)
+"""
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3)}
+
+
+def measure_cold_start(corpus_dir: Path, cache_dir: Path, runs: int = 10) -> dict[str, Any]:
+    """Every `ASK_MODES` variant `runs` times (interleaved, so load from other jobs hits them alike), the
+    phases of the JSON variant, and its imports; the bytecode is compiled first, as pip does on install."""
+    compileall.compile_dir(PROJECT / "retrieval", quiet=1)
+    compileall.compile_dir(PROJECT / "qabot", quiet=1)
+    options = ["ask", "--corpus", str(corpus_dir), "--cache-dir", str(cache_dir)]
+    script = Path(sys.executable).with_name("qabot")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "qabot.cli"]
+    driver = [sys.executable, "-c", PHASE_DRIVER, *options, "--json", ASK_QUESTION]
+    run_child(driver)  # builds the index (and the dictionary) when the cache is cold
+    load_before = os.getloadavg()
+    times: dict[str, dict[str, list[float]]] = {m: {"wall": [], "cpu": []} for m in ASK_MODES}
+    phases: dict[str, list[float]] = {"interpreter": [], "main": [], "teardown": []}
+    for _ in range(runs):
+        for mode, (extra, stdin_text, tty) in ASK_MODES.items():
+            run = run_child([*command, *options, *extra], stdin_text, tty)
+            times[mode]["wall"].append(run["wall"])
+            times[mode]["cpu"].append(run["cpu"])
+        run = run_child(driver)
+        started, returned, *_ = run["stderr"].split("\nphases ")[-1].split()
+        phases["interpreter"].append(float(started) - run["spawned"])
+        phases["main"].append(float(returned) - float(started))
+        phases["teardown"].append(run["exited"] - float(returned))
+    modules = run["stderr"].split("\nphases ")[-1].split()
+    imports = run_child([sys.executable, "-X", "importtime", *driver[1:]])["stderr"]
+    return {
+        "question": ASK_QUESTION,
+        "runs": runs,
+        "load_average_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+        "modes": {m: {kind: _summary(v) for kind, v in t.items()} for m, t in times.items()},
+        "phases_median_s": {p: round(statistics.median(v), 3) for p, v in phases.items()},
+        "modules_loaded": int(modules[3]),
+        "packages_loaded": modules[4:],  # outside the standard library
+        "imports": import_profile(imports),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="time the warm-cache start of `qabot ask`")
+    parser.add_argument("--corpus", type=Path, default=PROJECT / "corpus")
+    parser.add_argument("--cache-dir", type=Path, help="index cache (default: a fresh temporary folder)")
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args(argv)
+    if args.cache_dir:
+        report = measure_cold_start(args.corpus, args.cache_dir, args.runs)
+    else:
+        with tempfile.TemporaryDirectory(prefix="qabot-startup-") as scratch:
+            report = measure_cold_start(args.corpus, Path(scratch), args.runs)
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
