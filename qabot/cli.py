@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from qabot import process
 from retrieval.errors import QabotError
 
 # Order here is the order in `qabot --help`.
@@ -37,6 +38,8 @@ COMMAND_HELP = {
     "shards": "build Xapian shards for --backend xapian",
     "bench": "benchmark the reference and fast BM25 backends",
 }
+# Short-lived question answering: numpy's BLAS thread pool costs their start and does them no good.
+ONE_BLAS_THREAD = frozenset({"ask", "repl"})
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -63,10 +66,23 @@ def chosen_command(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one subcommand; library errors become one line on stderr and exit code 2."""
+    """Run one subcommand; library errors become one line on stderr and exit code 2. Without `argv` this
+    is the process's entry point and tunes its interpreter for a fast start and exit (`qabot.process`)."""
+    entry_point = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     command = chosen_command(argv)
+    if entry_point:
+        process.take_over(one_blas_thread=command in ONE_BLAS_THREAD)
+    try:
+        return run_command(argv, command)
+    finally:
+        process.settle()  # nothing left for the collector to walk at exit
+
+
+def run_command(argv: list[str], command: str | None) -> int:
+    """Import the subcommand's module (only that one), parse the arguments, run it."""
     parser = build_parser(command) if command else build_parser()
+    process.settle()  # the modules are imported
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

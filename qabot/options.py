@@ -9,6 +9,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from qabot import process
 from qabot.progress import BuildProgress
 from retrieval.errors import ConfigError
 from retrieval.retriever import Retriever
@@ -64,16 +65,19 @@ def retriever_from_args(args: argparse.Namespace) -> Retriever:
     large corpus is read for a fresh build, and while the optional semantic signal embeds passages)."""
     shards = xapian_db(args)
     if shards is not None:
-        return Retriever.from_xapian(shards, settings_from_args(args))
-    with EmbeddingProgress() as progress, BuildProgress() as read_progress:
-        return Retriever.from_corpus(
-            Path(args.corpus),
-            settings_from_args(args),
-            cache_dir=args.cache_dir,
-            use_cache=not args.no_cache,
-            progress=progress,
-            read_progress=read_progress,
-        )
+        retriever = Retriever.from_xapian(shards, settings_from_args(args))
+    else:
+        with EmbeddingProgress() as progress, BuildProgress() as read_progress:
+            retriever = Retriever.from_corpus(
+                Path(args.corpus),
+                settings_from_args(args),
+                cache_dir=args.cache_dir,
+                use_cache=not args.no_cache,
+                progress=progress,
+                read_progress=read_progress,
+            )
+    process.settle()  # the index and the dictionary live as long as the process
+    return retriever
 
 
 class EmbeddingProgress:
