@@ -10,12 +10,10 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterator
-
-from rich.console import Console
+from collections.abc import Callable, Iterator
 
 from qabot.options import add_retriever_options, retriever_from_args
-from qabot.render import answer_to_json, render_answer
+from qabot.render import answer_to_json, plain_answer, render_answer, wants_terminal
 from retrieval.conversation import Conversation
 from retrieval.normalize import clean_question
 from retrieval.retriever import Retriever
@@ -83,14 +81,24 @@ def answer_one(
         return failed, conversation
 
 
+def answer_printer(json_lines: bool) -> Callable[[Answer], None]:
+    """Prints each answer as it comes: a JSON line, rich's drawing on a terminal, else plain text (rich is
+    imported only for a terminal)."""
+    if json_lines:
+        return lambda answer: print(json.dumps(answer_to_json(answer), ensure_ascii=False), flush=True)
+    if not wants_terminal(sys.stdout):
+        return lambda answer: print(plain_answer(answer), end="", flush=True)
+    from rich.console import Console
+
+    console = Console(highlight=False, soft_wrap=True)
+    return lambda answer: console.print(render_answer(answer))
+
+
 def run(args: argparse.Namespace) -> int:
     retriever = retriever_from_args(args)
-    console = Console(highlight=False, soft_wrap=True)
+    show = answer_printer(args.json)
     conversation = Conversation() if args.conversation else None
     for question in questions(args):
         answer, conversation = answer_one(retriever, question, max(args.k, 1), conversation)
-        if args.json:
-            print(json.dumps(answer_to_json(answer), ensure_ascii=False), flush=True)
-        else:
-            console.print(render_answer(answer))
+        show(answer)
     return 0

@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING, Any
 
 from qabot import process
 from qabot.progress import BuildProgress
 from retrieval.errors import ConfigError
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings, parse_overrides
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 DEFAULT_CORPUS = "corpus"
 
@@ -89,6 +90,8 @@ class EmbeddingProgress:
 
     def __call__(self, done: int, total: int) -> None:
         if self._bar is None:
+            from tqdm import tqdm  # ~20 ms to import: only paid for when passages are embedded
+
             self._bar = tqdm(total=total, desc=self.label, unit="passage", file=sys.stderr, leave=False)
         self._bar.update(done - self._bar.n)
 
