@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from retrieval.chunk import chunk_document
+from retrieval import chunk  # the chunker is loaded by the first build, never for a cached index
 from retrieval.index import Index, TokenCache
 from retrieval.index.cache import default_cache_dir, pipeline_fingerprint
 from retrieval.ingest import DocumentCache, Progress, load_corpus
@@ -33,7 +33,8 @@ def read_and_chunk(
     corpus = load_corpus(corpus_dir, progress, documents_cache)
     if documents_cache is not None:
         documents_cache.save()
-    chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_min, settings.chunk_max)]
+    cut = chunk.chunk_document
+    chunks = [c for d in corpus.documents for c in cut(d, settings.chunk_min, settings.chunk_max)]
     skipped = tuple((s.path, s.reason) for s in corpus.skipped)
     skipped += tuple((dup, f"same text as {kept}") for kept, dup in corpus.duplicates)
     return corpus.documents, chunks, skipped

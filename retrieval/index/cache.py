@@ -11,8 +11,6 @@ import time
 from functools import cache
 from pathlib import Path
 
-import platformdirs
-
 from retrieval.errors import CacheError
 from retrieval.index import store
 from retrieval.index.bm25 import Index
@@ -42,6 +40,8 @@ def pipeline_fingerprint() -> str:
 
 def default_cache_dir() -> Path:
     """The user's cache directory for qabot (never the corpus folder, which may be read-only)."""
+    import platformdirs  # ~3 ms to import, and not needed when the caller names the folder
+
     return Path(platformdirs.user_cache_dir("qabot", appauthor=False))
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import codecs
 
-from charset_normalizer import from_bytes
-
 # Chinese encodings we accept from the detector; another guess (shift_jis, latin_1 …) on a Chinese speech
 # is a misdetection. GB2312/GBK guesses decode as their superset GB18030.
 DETECTED_ENCODINGS = {
@@ -48,6 +46,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # imported for the rare file that is not UTF (~6 ms)
+
     guesses = [DETECTED_ENCODINGS[m.encoding] for m in from_bytes(data) if m.encoding in DETECTED_ENCODINGS]
     for encoding in dict.fromkeys([*guesses, *FALLBACK_ENCODINGS]):
         try:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from retrieval import normalize  # its `document` part is loaded when the first file is read
 from retrieval.errors import CorpusError
 from retrieval.ingest.dates import find_date
 from retrieval.ingest.doccache import DocumentCache
@@ -19,7 +20,6 @@ from retrieval.ingest.names import display_name, doc_id_for, unique_doc_ids
 from retrieval.ingest.raw import RawDocument
 from retrieval.ingest.readers import READERS, read_raw
 from retrieval.ingest.walk import CorpusFile, CorpusScan, SkippedFile, scan_corpus
-from retrieval.normalize import normalize_document
 from retrieval.types import Document
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def read_document(
 ) -> Document:
     """One file as a normalized Document; `real` is the regular file behind a link inside the folder."""
     raw = read_raw(real or path)
-    normalized = normalize_document(raw.text)
+    normalized = normalize.normalize_document(raw.text)
     if not normalized.text.strip():
         raise ValueError("no speech text left after removing site boilerplate")
     stem = display_name(PurePath(path.stem))
