@@ -28,10 +28,13 @@ def _drain(fd: int, sink: list[bytes]) -> threading.Thread:
     return thread
 
 
-def run_child(argv: list[str], stdin_text: str | None = None, tty: bool = False) -> dict[str, Any]:
-    """One process from spawn to exit: wall and CPU (user + sys, from os.wait4) seconds, stderr."""
+def run_child(
+    argv: list[str], stdin_text: str | None = None, tty: bool = False, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One process from spawn to exit: wall and CPU (user + sys, from os.wait4) seconds, stderr. `env` is
+    added to this process's environment; `tty` makes stdout a pseudo-terminal."""
     master, slave = pty.openpty() if tty else (-1, -1)
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})}
     stdin = subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL
     spawned = time.perf_counter()
     proc = subprocess.Popen(

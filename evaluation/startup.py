@@ -124,43 +124,60 @@ print("\\nphases", started, time.perf_counter(), code, len(sys.modules), *roots,
 """
 
 
+PHASES = ("interpreter", "main", "teardown")
+
+
 def _summary(values: list[float]) -> dict[str, float]:
     return {"median": round(statistics.median(values), 3), "min": round(min(values), 3)}
 
 
-def measure_cold_start(corpus_dir: Path, cache_dir: Path, runs: int = 10) -> dict[str, Any]:
-    """Every `ASK_MODES` variant `runs` times (interleaved, so load from other jobs hits them alike), the
-    phases of the JSON variant, and its imports; the bytecode is compiled first, as pip does on install."""
-    compileall.compile_dir(PROJECT / "retrieval", quiet=1)
-    compileall.compile_dir(PROJECT / "qabot", quiet=1)
+def measure_cold_start(
+    corpus_dir: Path, cache_dir: Path, runs: int = 10, baseline: Path | None = None
+) -> dict[str, Any]:
+    """Every `ASK_MODES` variant `runs` times, and the phases, of this checkout and (given) of a `baseline`
+    checkout run with the same interpreter and packages (PYTHONPATH); all interleaved, so load from other
+    jobs hits them alike. Then the imports of this checkout. Bytecode is compiled first, as pip does."""
+    trees = {"this": PROJECT, **({"baseline": baseline.resolve()} if baseline else {})}
+    envs = {name: {} if root == PROJECT else {"PYTHONPATH": str(root)} for name, root in trees.items()}
+    for root in trees.values():
+        for package in ("retrieval", "qabot"):
+            compileall.compile_dir(root / package, quiet=1)
     options = ["ask", "--corpus", str(corpus_dir), "--cache-dir", str(cache_dir)]
     script = Path(sys.executable).with_name("qabot")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "qabot.cli"]
     driver = [sys.executable, "-c", PHASE_DRIVER, *options, "--json", ASK_QUESTION]
-    run_child(driver)  # builds the index (and the dictionary) when the cache is cold
+    for env in envs.values():
+        run_child(driver, env=env)  # builds the index (and the dictionary) when the cache is cold
     load_before = os.getloadavg()
-    times: dict[str, dict[str, list[float]]] = {m: {"wall": [], "cpu": []} for m in ASK_MODES}
-    phases: dict[str, list[float]] = {"interpreter": [], "main": [], "teardown": []}
+    times: dict[str, dict[str, dict[str, list[float]]]] = {
+        t: {m: {"wall": [], "cpu": []} for m in ASK_MODES} for t in trees
+    }
+    phases: dict[str, dict[str, list[float]]] = {t: {p: [] for p in PHASES} for t in trees}
     for _ in range(runs):
-        for mode, (extra, stdin_text, tty) in ASK_MODES.items():
-            run = run_child([*command, *options, *extra], stdin_text, tty)
-            times[mode]["wall"].append(run["wall"])
-            times[mode]["cpu"].append(run["cpu"])
-        run = run_child(driver)
-        started, returned, *_ = run["stderr"].split("\nphases ")[-1].split()
-        phases["interpreter"].append(float(started) - run["spawned"])
-        phases["main"].append(float(returned) - float(started))
-        phases["teardown"].append(run["exited"] - float(returned))
-    modules = run["stderr"].split("\nphases ")[-1].split()
+        for tree, env in envs.items():
+            for mode, (extra, stdin_text, tty) in ASK_MODES.items():
+                run = run_child([*command, *options, *extra], stdin_text, tty, env)
+                times[tree][mode]["wall"].append(run["wall"])
+                times[tree][mode]["cpu"].append(run["cpu"])
+            run = run_child(driver, env=env)
+            started, returned, *modules = run["stderr"].split("\nphases ")[-1].split()
+            phases[tree]["interpreter"].append(float(started) - run["spawned"])
+            phases[tree]["main"].append(float(returned) - float(started))
+            phases[tree]["teardown"].append(run["exited"] - float(returned))
     imports = run_child([sys.executable, "-X", "importtime", *driver[1:]])["stderr"]
     return {
         "question": ASK_QUESTION,
         "runs": runs,
         "load_average_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
-        "modes": {m: {kind: _summary(v) for kind, v in t.items()} for m, t in times.items()},
-        "phases_median_s": {p: round(statistics.median(v), 3) for p, v in phases.items()},
-        "modules_loaded": int(modules[3]),
-        "packages_loaded": modules[4:],  # outside the standard library
+        **{
+            tree: {
+                "modes": {m: {kind: _summary(v) for kind, v in t.items()} for m, t in times[tree].items()},
+                "phases_median_s": {p: round(statistics.median(v), 3) for p, v in phases[tree].items()},
+            }
+            for tree in trees
+        },
+        "modules_loaded": int(modules[1]),
+        "packages_loaded": modules[2:],  # outside the standard library
         "imports": import_profile(imports),
     }
 
@@ -170,12 +187,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=PROJECT / "corpus")
     parser.add_argument("--cache-dir", type=Path, help="index cache (default: a fresh temporary folder)")
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout (e.g. `git worktree add /tmp/before main`) to compare"
+    )
     args = parser.parse_args(argv)
     if args.cache_dir:
-        report = measure_cold_start(args.corpus, args.cache_dir, args.runs)
+        report = measure_cold_start(args.corpus, args.cache_dir, args.runs, args.baseline)
     else:
         with tempfile.TemporaryDirectory(prefix="qabot-startup-") as scratch:
-            report = measure_cold_start(args.corpus, Path(scratch), args.runs)
+            report = measure_cold_start(args.corpus, Path(scratch), args.runs, args.baseline)
     print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0
 
