@@ -42,8 +42,9 @@ COMMAND_HELP = {
 ONE_BLAS_THREAD = frozenset({"ask", "repl"})
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser; given `command`, the other subcommands are listed but their modules not loaded."""
+def build_parser(command: str | None = None, *, help_only: bool = False) -> argparse.ArgumentParser:
+    """The argument parser; given `command` (or `help_only`, for `qabot` / `qabot --help`), the other
+    subcommands are listed from COMMAND_HELP but their modules not loaded."""
     parser = argparse.ArgumentParser(
         prog="qabot", description="讲话问答: cited answers from Chinese speeches"
     )
@@ -51,7 +52,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         name = module.removeprefix("qabot.cmd_")
-        if command is not None and name != command and name in COMMAND_HELP:
+        if (help_only or command is not None) and name != command and name in COMMAND_HELP:
             sub.add_parser(name, help=COMMAND_HELP[name])
         else:
             importlib.import_module(module).register(sub)
@@ -81,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_command(argv: list[str], command: str | None) -> int:
     """Import the subcommand's module (only that one), parse the arguments, run it."""
-    parser = build_parser(command) if command else build_parser()
+    parser = build_parser(command) if command else build_parser(help_only=True)
     process.settle()  # the modules are imported
     args = parser.parse_args(argv)
     logging.basicConfig(

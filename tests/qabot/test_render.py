@@ -13,7 +13,15 @@ from rich.console import Console
 from qabot.render import answer_lines, plain_answer, render_answer, wants_terminal
 from retrieval.retriever import Retriever
 
-EXTRA = ("", "的了吗", "明天北京天气怎么样", "今年GDP增长多少", "秸秆禁烧" * 200, "约谈\x07开发区\x0c", "秸秆\t禁烧")
+EXTRA = (
+    "",
+    "的了吗",
+    "明天北京天气怎么样",
+    "今年GDP增长多少",
+    "秸秆禁烧" * 200,
+    "约谈\x07开发区\x0c",
+    "秸秆\t禁烧",
+)
 
 
 def questions(corpus_dir: Path) -> list[str]:

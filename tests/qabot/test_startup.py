@@ -124,6 +124,25 @@ def test_help_lists_every_subcommand_without_importing_it() -> None:
     assert [c.dest for c in lazy_sub._choices_actions] == list(COMMAND_HELP)
 
 
+@pytest.mark.parametrize("argv", [["--help"], [], ["-v"], ["ask", "--help"]])
+def test_help_imports_no_other_subcommand_and_nothing_heavy(argv: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from qabot.cli import main\n"
+        f"sys.argv = ['qabot', *{argv!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('qabot.cmd_') or m in ('numpy', 'jieba', 'rich')))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    if argv[:1] == ["ask"]:
+        assert "--json" in proc.stdout
+        expected = ["numpy", "qabot.cmd_ask"]  # its own module (and the library it builds on), no other
+    else:
+        assert "COMMAND" in proc.stdout and "serve" in proc.stdout  # the help, with every subcommand
+        expected = []
+    assert proc.stdout.splitlines()[-1] == repr(expected)
+
+
 def test_the_subcommand_is_the_first_word() -> None:
     assert chosen_command(["-v", "ask", "--corpus", "x", "问题"]) == "ask"
     assert chosen_command(["--help"]) is None
