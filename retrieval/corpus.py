@@ -5,32 +5,33 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from retrieval import chunk  # the chunker is loaded by the first build, never for a cached index
+# chunker, readers and document cache are loaded by the first build, never for a cached index
+from retrieval import chunk, ingest
 from retrieval.index import Index, TokenCache
 from retrieval.index.cache import default_cache_dir, pipeline_fingerprint
-from retrieval.ingest import DocumentCache, Progress, load_corpus
+from retrieval.ingest import Progress
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Chunk, Document
 
 log = logging.getLogger(__name__)
 
 
-def documents_cache(cache_dir: str | Path | None = None) -> DocumentCache:
+def documents_cache(cache_dir: str | Path | None = None) -> ingest.DocumentCache:
     """The read-documents cache in `cache_dir` (default: the user cache dir), one per library version."""
     folder = Path(cache_dir) if cache_dir else default_cache_dir()
-    return DocumentCache(folder / f"documents-{pipeline_fingerprint()[:16]}.json")
+    return ingest.DocumentCache(folder / f"documents-{pipeline_fingerprint()[:16]}.json")
 
 
 def read_and_chunk(
     corpus_dir: Path,
     settings: RetrieverSettings,
     progress: Progress | None = None,
-    documents_cache: DocumentCache | None = None,
+    documents_cache: ingest.DocumentCache | None = None,
 ) -> tuple[tuple[Document, ...], list[Chunk], tuple[tuple[str, str], ...]]:
     """Documents, their chunks, and (file, reason) for every file left out — everything before tokenizing.
     `progress(done, total, file)` is called after each file (front ends draw a bar); files unchanged since
     the last run come from `documents_cache`, which is saved afterwards."""
-    corpus = load_corpus(corpus_dir, progress, documents_cache)
+    corpus = ingest.load_corpus(corpus_dir, progress, documents_cache)
     if documents_cache is not None:
         documents_cache.save()
     cut = chunk.chunk_document
@@ -44,7 +45,7 @@ def build_index(
     corpus_dir: Path,
     settings: RetrieverSettings,
     token_cache: TokenCache | None = None,
-    documents_cache: DocumentCache | None = None,
+    documents_cache: ingest.DocumentCache | None = None,
     progress: Progress | None = None,
 ) -> Index:
     """Ingest, normalize, chunk and index the corpus folder (`progress` as for `read_and_chunk`)."""

@@ -7,26 +7,51 @@ printable names and unique ids. `detect` names a file's format by its content; o
 antiword/LibreOffice) turns a file into a `RawDocument` (raw text + metadata); `dates` finds the speech's
 date; `readers` picks the reader by content; `folder` reads the files `walk` found (reusing unchanged
 documents from `doccache`), normalizes each text (`retrieval.normalize`) and drops duplicates.
-Leaves: `Corpus(documents, skipped, duplicates)`; `scan` alone gives the files without reading.
+Leaves: `Corpus(documents, skipped, duplicates)`; `scan` alone gives the files without reading (the only
+part imported with the package; the rest on first use, see `_LAZY`).
 """
 
-from retrieval.ingest.detect import detect_format
-from retrieval.ingest.doc import doc_tool
-from retrieval.ingest.doccache import DocumentCache
-from retrieval.ingest.encoding import decode_bytes
-from retrieval.ingest.folder import (
-    CORPUS_SUFFIXES,
-    SIDECAR_SUFFIX,
-    Corpus,
-    Progress,
-    corpus_files,
-    load_corpus,
-    read_document,
-    scan,
-)
-from retrieval.ingest.names import display_name, doc_id_for, unique_doc_ids
-from retrieval.ingest.raw import RawDocument
-from retrieval.ingest.walk import CorpusFile, CorpusScan, SkippedFile
+import importlib
+from typing import TYPE_CHECKING
+
+from retrieval.ingest.readers import CORPUS_SUFFIXES
+from retrieval.ingest.walk import CorpusFile, CorpusScan, Progress, SkippedFile, scan
+
+if TYPE_CHECKING:
+    from retrieval.ingest.detect import detect_format
+    from retrieval.ingest.doc import doc_tool
+    from retrieval.ingest.doccache import DocumentCache
+    from retrieval.ingest.encoding import decode_bytes
+    from retrieval.ingest.folder import (
+        SIDECAR_SUFFIX,
+        Corpus,
+        corpus_files,
+        load_corpus,
+        read_document,
+    )
+    from retrieval.ingest.names import display_name, doc_id_for, unique_doc_ids
+    from retrieval.ingest.raw import RawDocument
+
+# Imported from their module on first use: the cache key of a corpus needs only `scan`, so answering from a
+# cached index loads no reader, normalization or document cache (docs/performance.md, "Cold start").
+_LAZY = {
+    "detect_format": "detect",
+    "doc_tool": "doc",
+    "DocumentCache": "doccache",
+    "decode_bytes": "encoding",
+    **dict.fromkeys(("SIDECAR_SUFFIX", "Corpus", "corpus_files", "load_corpus", "read_document"), "folder"),
+    **dict.fromkeys(("display_name", "doc_id_for", "unique_doc_ids"), "names"),
+    "RawDocument": "raw",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CORPUS_SUFFIXES",

@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -18,17 +18,14 @@ from retrieval.ingest.dates import find_date
 from retrieval.ingest.doccache import DocumentCache
 from retrieval.ingest.names import display_name, doc_id_for, unique_doc_ids
 from retrieval.ingest.raw import RawDocument
-from retrieval.ingest.readers import READERS, read_raw
-from retrieval.ingest.walk import CorpusFile, CorpusScan, SkippedFile, scan_corpus
+from retrieval.ingest.readers import CORPUS_SUFFIXES, read_raw
+from retrieval.ingest.walk import CorpusFile, Progress, SkippedFile, scan
 from retrieval.types import Document
 
 log = logging.getLogger(__name__)
 
-CORPUS_SUFFIXES = tuple(READERS)
 # Sidecar next to a file (written by the bot for uploads): {"original_name": …}, a title of last resort.
 SIDECAR_SUFFIX = ".meta.json"
-# progress(files done, files in all, file just read) — front ends draw a bar; the library never prints.
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -36,11 +33,6 @@ class Corpus:
     documents: tuple[Document, ...]
     skipped: tuple[SkippedFile, ...]
     duplicates: tuple[tuple[str, str], ...]  # (doc_id indexed once, doc_id of the duplicate dropped)
-
-
-def scan(corpus_dir: Path) -> CorpusScan:
-    """The files ingestion reads and the entries it leaves out (one list for the cache key and the read)."""
-    return scan_corpus(corpus_dir, CORPUS_SUFFIXES)
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:

@@ -9,9 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from retrieval.ingest.detect import FORMAT_NAMES, detect_format
-from retrieval.ingest.markdown import read_markdown
 from retrieval.ingest.raw import RawDocument
-from retrieval.ingest.text import read_text
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +18,8 @@ Reader = Callable[[Path], RawDocument]
 
 def _lazy(module: str, name: str) -> Reader:
     """A reader whose module (and its parser library) is imported on first use: a corpus of .txt files
-    never pays for importing pypdf, python-docx or lxml, and neither does the start of `qabot ask`."""
+    never pays for importing pypdf, python-docx or lxml, and the start of `qabot ask` (which only lists
+    the files, for the cache key) imports no reader at all."""
 
     def read(path: Path) -> RawDocument:
         reader: Reader = getattr(importlib.import_module(module), name)
@@ -31,14 +30,16 @@ def _lazy(module: str, name: str) -> Reader:
 
 # One reader per file format: path -> RawDocument (raw text, encoding, metadata), before normalization.
 READERS: dict[str, Reader] = {
-    ".txt": read_text,
-    ".md": read_markdown,
+    ".txt": _lazy("retrieval.ingest.text", "read_text"),
+    ".md": _lazy("retrieval.ingest.markdown", "read_markdown"),
     ".docx": _lazy("retrieval.ingest.docx", "read_docx"),
     ".pdf": _lazy("retrieval.ingest.pdf", "read_pdf"),
     ".html": _lazy("retrieval.ingest.html", "read_html"),
     ".htm": _lazy("retrieval.ingest.html", "read_html"),
     ".doc": _lazy("retrieval.ingest.doc", "read_doc"),
 }
+# The file names ingestion reads (and the cache key counts): one suffix per reader.
+CORPUS_SUFFIXES = tuple(READERS)
 # Formats whose content must match their name; text files (.txt, .md, .html) may hold anything decodable.
 BINARY_SUFFIXES = frozenset({".docx", ".pdf", ".doc"})
 

@@ -10,15 +10,19 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.errors import CorpusError
 from retrieval.ingest.names import display_name
+from retrieval.ingest.readers import CORPUS_SUFFIXES
 
 # Folders under the corpus that hold no speeches: the dev set and its helpers.
 EXCLUDED_FOLDERS = frozenset({"eval"})
 README_NAME = "readme.md"
+# progress(files done, files in all, file just read) — front ends draw a bar; the library never prints.
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,11 @@ class CorpusFile:
 class CorpusScan:
     files: tuple[CorpusFile, ...]
     skipped: tuple[SkippedFile, ...]
+
+
+def scan(corpus_dir: Path) -> CorpusScan:
+    """The files ingestion reads and the entries it leaves out (one list for the cache key and the read)."""
+    return scan_corpus(corpus_dir, CORPUS_SUFFIXES)
 
 
 def scan_corpus(corpus_dir: Path, suffixes: tuple[str, ...]) -> CorpusScan:
