@@ -7,6 +7,7 @@ import pty
 import subprocess
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 
@@ -29,7 +30,11 @@ def _drain(fd: int, sink: list[bytes]) -> threading.Thread:
 
 
 def run_child(
-    argv: list[str], stdin_text: str | None = None, tty: bool = False, env: dict[str, str] | None = None
+    argv: list[str],
+    stdin_text: str | None = None,
+    tty: bool = False,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> dict[str, Any]:
     """One process from spawn to exit: wall and CPU (user + sys, from os.wait4) seconds, stderr. `env` is
     added to this process's environment; `tty` makes stdout a pseudo-terminal."""
@@ -37,9 +42,8 @@ def run_child(
     env = {**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})}
     stdin = subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL
     spawned = time.perf_counter()
-    proc = subprocess.Popen(
-        argv, stdin=stdin, stdout=slave if tty else subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
-    )
+    stdout = slave if tty else subprocess.DEVNULL
+    proc = subprocess.Popen(argv, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=cwd)
     errors: list[bytes] = []
     readers = [_drain(proc.stderr.fileno(), errors)] if proc.stderr else []
     if tty:

@@ -146,8 +146,10 @@ def measure_cold_start(
     script = Path(sys.executable).with_name("qabot")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "qabot.cli"]
     driver = [sys.executable, "-c", PHASE_DRIVER, *options, "--json", ASK_QUESTION]
-    for env in envs.values():
-        run_child(driver, env=env)  # builds the index (and the dictionary) when the cache is cold
+    # each tree's processes start in its root, so `python -c` (which puts the working folder first on
+    # sys.path, before PYTHONPATH) imports that tree's code; the first run builds the index when needed
+    for tree, env in envs.items():
+        run_child(driver, env=env, cwd=trees[tree])
     load_before = os.getloadavg()
     times: dict[str, dict[str, dict[str, list[float]]]] = {
         t: {m: {"wall": [], "cpu": []} for m in ASK_MODES} for t in trees
@@ -156,15 +158,15 @@ def measure_cold_start(
     for _ in range(runs):
         for tree, env in envs.items():
             for mode, (extra, stdin_text, tty) in ASK_MODES.items():
-                run = run_child([*command, *options, *extra], stdin_text, tty, env)
+                run = run_child([*command, *options, *extra], stdin_text, tty, env, trees[tree])
                 times[tree][mode]["wall"].append(run["wall"])
                 times[tree][mode]["cpu"].append(run["cpu"])
-            run = run_child(driver, env=env)
+            run = run_child(driver, env=env, cwd=trees[tree])
             started, returned, *modules = run["stderr"].split("\nphases ")[-1].split()
             phases[tree]["interpreter"].append(float(started) - run["spawned"])
             phases[tree]["main"].append(float(returned) - float(started))
             phases[tree]["teardown"].append(run["exited"] - float(returned))
-    imports = run_child([sys.executable, "-X", "importtime", *driver[1:]])["stderr"]
+    imports = run_child([sys.executable, "-X", "importtime", *driver[1:]], cwd=PROJECT)["stderr"]
     return {
         "question": ASK_QUESTION,
         "runs": runs,
