@@ -145,3 +145,31 @@ def test_old_index_files_are_pruned(small_corpus: Path, tmp_path: Path) -> None:
     for n in range(cache.MAX_CACHED_INDEXES + 3):
         cache.save_index(cache_dir / f"index-{n:032d}", str(n), retriever.index)
     assert len(cache_files(cache_dir)) == cache.MAX_CACHED_INDEXES
+
+
+def test_the_pipeline_fingerprint_covers_every_code_and_data_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "retrieval"
+    for name, text in {
+        "a.py": "x = 1",
+        "data/words.txt": "词",
+        "data/table.tsv": "t",
+        "b/c.py": "y = 2",
+    }.items():
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(text, encoding="utf-8")
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "a.py").write_text("stale copy", encoding="utf-8")
+    monkeypatch.setattr(cache, "PACKAGE_DIR", package)
+    fingerprint = cache.pipeline_fingerprint.__wrapped__
+    first = fingerprint()
+    expected = b"a.py\0x = 1" + b"b/c.py\0y = 2" + b"data/table.tsv\0t" + "data/words.txt\0词".encode()
+    assert first == cache.hashlib.sha256(expected).hexdigest()  # sorted relative paths and their bytes
+    (package / "__pycache__" / "a.py").write_text("other", encoding="utf-8")
+    (package / "notes.md").write_text("other", encoding="utf-8")
+    assert fingerprint() == first  # neither bytecode nor other files count
+    for data in ("words.txt", "table.tsv"):
+        (package / "data" / data).write_text("changed", encoding="utf-8")
+        assert fingerprint() != first
+        first = fingerprint()
