@@ -155,6 +155,7 @@ def measure_cold_start(
         t: {m: {"wall": [], "cpu": []} for m in ASK_MODES} for t in trees
     }
     phases: dict[str, dict[str, list[float]]] = {t: {p: [] for p in PHASES} for t in trees}
+    modules: list[str] = []
     for _ in range(runs):
         for tree, env in envs.items():
             for mode, (extra, stdin_text, tty) in ASK_MODES.items():
@@ -162,7 +163,8 @@ def measure_cold_start(
                 times[tree][mode]["wall"].append(run["wall"])
                 times[tree][mode]["cpu"].append(run["cpu"])
             run = run_child(driver, env=env, cwd=trees[tree])
-            started, returned, *modules = run["stderr"].split("\nphases ")[-1].split()
+            started, returned, *loaded = run["stderr"].split("\nphases ")[-1].split()
+            modules = loaded if tree == "this" else modules  # what this checkout's `ask` loaded
             phases[tree]["interpreter"].append(float(started) - run["spawned"])
             phases[tree]["main"].append(float(returned) - float(started))
             phases[tree]["teardown"].append(run["exited"] - float(returned))
