@@ -59,12 +59,14 @@ NOT_ON_THE_WARM_PATH = (
 # Runs `qabot ask` the way the console script does (sys.argv, main() without argv) and reports what it loaded.
 PROBE = """
 import gc, json, os, sys
+from pathlib import Path
 from qabot.cli import main
-sys.argv = ["qabot", "ask", "--corpus", sys.argv[1], "--cache-dir", sys.argv[2], *sys.argv[4:], sys.argv[3]]
+corpus, cache, question, *options = sys.argv[1:]
+sys.argv = ["qabot", "ask", "--corpus", corpus, "--cache-dir", cache, *options, question]
 code = main()
 from retrieval.index.tokenize import _jieba, _loaded_frequencies
 built = "full" in _loaded_frequencies  # jieba's own 0.6 s dictionary build happened in this process
-freq = type(_jieba(True, __import__("pathlib").Path(sys.argv[2])).FREQ).__name__
+freq = type(_jieba(True, Path(cache)).FREQ).__name__
 loaded = [m for m in json.loads(os.environ["NOT_ON_THE_WARM_PATH"]) if m in sys.modules]
 blas = os.environ.get("OPENBLAS_NUM_THREADS")
 print(json.dumps({"code": code, "loaded": loaded, "built": built, "freq": freq, "blas": blas,
