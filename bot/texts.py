@@ -111,6 +111,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "command_ask": ("提问：/ask 问题", "提問：/ask 問題"),
     "command_sources": ("资料来源", "資料來源"),
     "sources_date": ("（{date}）", "（{date}）"),
+    "sources_speaker": ("讲话人：{speaker}", "講話人：{speaker}"),
+    "sources_occasion": ("场合：{occasion}", "場合：{occasion}"),
+    "sources_attribution": ("（{parts}）", "（{parts}）"),
     "upload_not_admin": ("抱歉，只有管理员可以添加文档。", "抱歉，只有管理員可以添加文檔。"),
     "upload_too_big": (
         "文件太大（{size} MB），机器人最多能接收 {limit} MB 的文件。",

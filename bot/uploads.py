@@ -18,6 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.access import is_admin
+from bot.listings import document_note
 from bot.state import bot_state
 from bot.texts import script_for_update, text
 from bot.upload_store import Upload, UploadError, list_uploads, remove_upload, save_upload
@@ -102,8 +103,8 @@ async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         state.retriever = retriever
     logger.info("user %s added %s (%s)", message.from_user.id, upload.name, document.title)
     chunks = sum(1 for c in retriever.chunks if c.doc_id == document.doc_id)
-    date = text("sources_date", script, date=document.date) if document.date else ""
-    lines = [text("upload_added", script, title=to_script(document.title, script), date=date, chunks=chunks)]
+    note = document_note(document, script)
+    lines = [text("upload_added", script, title=to_script(document.title, script), date=note, chunks=chunks)]
     if warnings := _warnings(document, script):
         lines.append(text("upload_warnings", script, warnings="；".join(warnings)))
     await message.reply_text("\n".join(lines))

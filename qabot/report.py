@@ -25,6 +25,14 @@ def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
     status = " · truncated by the site" if report.truncated else ""
     date = f" · {doc.date}" if doc.date else ""
     out.append(f"  {doc.path} · {doc.encoding}{date} · {plural(chunks, 'chunk')}{status}\n")
+    # shown even when the title says it: this is where an admin checks what was extracted
+    stated = [
+        f"{label}: {value}"
+        for label, value in (("speaker", doc.speaker), ("occasion", doc.occasion))
+        if value
+    ]
+    if stated:
+        out.append(f"  {' · '.join(stated)}\n")
     boilerplate = ", ".join(report.boilerplate_removed) or "none"
     out.append(f"  removed: pinyin ruby ×{report.pinyin_removed}; boilerplate: {boilerplate}\n")
     out.append(

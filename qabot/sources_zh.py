@@ -33,7 +33,13 @@ def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
     out.append(f"{doc.doc_id}  ", style="bold")
     out.append(f"《{doc.title}》\n", style="cyan")
     status = " · 原文被网站截断" if doc.truncated else ""
-    out.append(f"  {doc.path} · {doc.encoding} · {chunks} 个段落{status}")
+    date = f" · {doc.date}" if doc.date else ""
+    out.append(f"  {doc.path} · {doc.encoding}{date} · {chunks} 个段落{status}")
+    stated = [
+        f"{label}：{value}" for label, value in (("讲话人", doc.speaker), ("场合", doc.occasion)) if value
+    ]
+    if stated:
+        out.append("\n  " + " · ".join(stated))
     changes = _changes(doc, redacted_chunks)
     if changes:
         out.append("\n  " + "；".join(changes))

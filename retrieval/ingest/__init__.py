@@ -5,11 +5,13 @@ all (regular files inside the folder; links out, FIFOs … are skipped with a re
 printable names and unique ids. `detect` names a file's format by its content; one reader per format
 (`text`, `markdown`, `docx`, `pdf`, `html` with its chrome rules in `html_rules`, `doc` through
 antiword/LibreOffice) turns a file into a `RawDocument` (raw text + metadata); `dates` finds the speech's
-date; `readers` picks the reader by content; `folder` reads the files `walk` found (reusing unchanged
-documents from `doccache`), normalizes each text (`retrieval.normalize`) and drops duplicates.
+date, `attribution` (patterns in `attribution_rules`) its speaker and occasion where stated; `readers`
+picks the reader by content; `folder` reads the files `walk` found (reusing unchanged documents from
+`doccache`), normalizes each text (`retrieval.normalize`) and drops duplicates.
 Leaves: `Corpus(documents, skipped, duplicates)`; `scan` alone gives the files without reading.
 """
 
+from retrieval.ingest.attribution import Attribution, beyond_title, find_attribution
 from retrieval.ingest.detect import detect_format
 from retrieval.ingest.doc import doc_tool
 from retrieval.ingest.doccache import DocumentCache
@@ -31,6 +33,7 @@ from retrieval.ingest.walk import CorpusFile, CorpusScan, SkippedFile
 __all__ = [
     "CORPUS_SUFFIXES",
     "SIDECAR_SUFFIX",
+    "Attribution",
     "Corpus",
     "CorpusFile",
     "CorpusScan",
@@ -38,12 +41,14 @@ __all__ = [
     "Progress",
     "RawDocument",
     "SkippedFile",
+    "beyond_title",
     "corpus_files",
     "decode_bytes",
     "detect_format",
     "display_name",
     "doc_id_for",
     "doc_tool",
+    "find_attribution",
     "load_corpus",
     "read_document",
     "scan",

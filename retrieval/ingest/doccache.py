@@ -22,7 +22,7 @@ from retrieval.types import Document, NormalizationReport
 
 log = logging.getLogger(__name__)
 
-FORMAT = "qabot-documents-1"
+FORMAT = "qabot-documents-2"  # 2: Document.speaker, Document.occasion
 
 
 def _tuples(value: Any) -> Any:

@@ -3,7 +3,7 @@
 Title-styled paragraphs give the title; Heading-styled paragraphs and short all-bold lines are headings
 (reported in `RawDocument.headings`, so the chunker knows them even without a 一、 marker); tables become
 one line per row; page headers, footers and field codes are not part of the body and never appear.
-Core properties (title, author, created) fill in what the text lacks.
+Core properties (title, author, subject, created) fill in what the text lacks.
 """
 
 from __future__ import annotations
@@ -112,6 +112,7 @@ def read_docx(path: Path) -> RawDocument:
         fallback_title=(props.title or "").strip(),
         date=created,
         author=(props.author or "").strip(),
+        subject=(props.subject or "").strip(),
         headings=tuple(headings),
         complete=True,
     )

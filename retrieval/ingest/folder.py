@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from retrieval.errors import CorpusError
+from retrieval.ingest.attribution import find_attribution
 from retrieval.ingest.dates import find_date
 from retrieval.ingest.doccache import DocumentCache
 from retrieval.ingest.names import display_name, doc_id_for, unique_doc_ids
@@ -72,6 +73,8 @@ def read_document(
     stem = display_name(PurePath(path.stem))
     title = raw.title or normalized.title or raw.fallback_title or sidecar_title(path) or stem
     cuts, report = normalized.cuts, normalized.report
+    title = " ".join(title.split())
+    attribution = find_attribution(title, normalized.text, raw.author, raw.subject)
     if raw.complete and report.truncated and "truncation_notice" not in report.boilerplate_removed:
         # an office file ending in a table or signature line was not cut off by a web site
         cuts = tuple(c for c in cuts if c != len(normalized.text))
@@ -79,7 +82,7 @@ def read_document(
     return Document(
         doc_id=doc_id or doc_id_for(path, corpus_dir),
         path=display_name(path.relative_to(corpus_dir)),
-        title=" ".join(title.split()),
+        title=title,
         text=normalized.text,
         encoding=raw.encoding,
         cuts=cuts,
@@ -87,6 +90,8 @@ def read_document(
         damaged=normalized.damaged,
         date=find_date(raw.text) or raw.date,
         headings=styled_headings(raw),
+        speaker=attribution.speaker,
+        occasion=attribution.occasion,
     )
 
 

@@ -98,14 +98,17 @@ def _paragraphs(pages: list[list[str]]) -> list[str]:
     return paragraphs
 
 
-def _metadata(reader: PdfReader) -> tuple[str, str, str]:
+def _metadata(reader: PdfReader) -> tuple[str, str, str, str]:
+    """(title, author, subject, creation date) from the document information dictionary."""
     info = reader.metadata
     if info is None:
-        return "", "", ""
+        return "", "", "", ""
     created = str(info.get("/CreationDate") or "")
     digits = re.sub(r"^D:", "", created)[:8]
     date = parse_date(f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}") if len(digits) == 8 else ""
-    return str(info.title or "").strip(), str(info.author or "").strip(), date
+    fields = (info.title, info.author, info.subject)
+    title, author, subject = (str(value or "").strip() for value in fields)
+    return title, author, subject, date
 
 
 def read_pdf(path: Path) -> RawDocument:
@@ -119,6 +122,8 @@ def read_pdf(path: Path) -> RawDocument:
     pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
     if not any(line.strip() for lines in pages for line in lines):
         raise ValueError(NO_TEXT_LAYER)
-    title, author, date = _metadata(reader)
+    title, author, subject, date = _metadata(reader)
     text = "\n".join(_paragraphs(_body_lines(pages)))
-    return RawDocument(text, "pdf", fallback_title=title, date=date, author=author, complete=True)
+    return RawDocument(
+        text, "pdf", fallback_title=title, date=date, author=author, subject=subject, complete=True
+    )

@@ -17,7 +17,7 @@ from tests.bot import updates
 from tests.bot.conftest import BotHarness, make_settings
 from tests.bot.fake_api import FakeTelegram
 from tests.bot.recording import RecordingRequest
-from tests.fixtures.formats.build import TITLE, write_docx, write_speech_pdf
+from tests.fixtures.formats.build import TITLE, write_attributed_docx, write_docx, write_speech_pdf
 
 ADMIN, USER = 4242, 5151
 QUESTION = "饮用水水源地保护怎么加强？"
@@ -157,3 +157,21 @@ async def test_duplicate_of_an_indexed_speech_is_refused(start: Any, corpus: Pat
         harness, ADMIN, seed.replace("同志们".encode(), "同志们".encode()) + b"\n", "c.txt"
     )
     assert "same text as" in copy and corpus_state(corpus) == before
+
+
+async def test_speaker_and_occasion_in_the_reply_the_citation_and_sources(
+    start: Any, corpus: Path, tmp_path: Path
+) -> None:
+    harness = await start()
+    data = write_attributed_docx(tmp_path / "t.docx", "李明", "在全市生态环境保护大会上的讲话").read_bytes()
+    reply = await send_file(harness, ADMIN, data, "讲话.docx")
+    assert (
+        "已添加《坚决打好污染防治攻坚战》（2024-03-15）（讲话人：李明；场合：全市生态环境保护大会）" in reply
+    )
+    answer = await ask(harness, USER, QUESTION)
+    assert "《坚决打好污染防治攻坚战》" in answer and "· 李明 · 全市生态环境保护大会 · 2024-03-15" in answer
+    sources = await ask(harness, USER, "/sources")
+    assert "（讲话人：李明；场合：全市生态环境保护大会）" in sources
+    # seed 001's title names its speaker and occasion: its line does not repeat them
+    line = next(x for x in sources.splitlines() if "副市长在市政府" in x)
+    assert "讲话人" not in line and "场合" not in line
