@@ -7,7 +7,7 @@ import os
 from collections import Counter
 
 from bot.texts import text
-from retrieval.ingest import beyond_title
+from retrieval.ingest import beyond_title, chinese_reason
 from retrieval.normalize import to_script
 from retrieval.retriever import Retriever
 from retrieval.types import Document, Script
@@ -60,13 +60,18 @@ def sources_html(retriever: Retriever, script: Script, admin: bool = False) -> s
     if retriever.skipped:
         lines += ["", html.escape(text("sources_skipped", script))]
         lines += [
-            f"• {html.escape(_relative(name, retriever))}: {html.escape(_relative(reason, retriever))}"
+            f"• {html.escape(_relative(name, retriever))}：{html.escape(_reason(reason, retriever, script))}"
             for name, reason in retriever.skipped
         ]
     if admin and retriever.corpus_dir is not None:
         folder = str(retriever.corpus_dir.resolve())
         lines += ["", html.escape(text("sources_folder", script, folder=folder))]
     return "\n".join(lines)
+
+
+def _reason(reason: str, retriever: Retriever, script: Script) -> str:
+    """A skip reason in Chinese, in the asker's script, without the server's corpus path."""
+    return to_script(chinese_reason(_relative(reason, retriever)), script)
 
 
 def _relative(value: str, retriever: Retriever) -> str:

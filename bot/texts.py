@@ -120,6 +120,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "文件太大（{size} MB），機器人最多能接收 {limit} MB 的文件。",
     ),
     "upload_refused": ("未能添加这个文件：{reason}", "未能添加這個文件：{reason}"),
+    "upload_unsupported": (
+        "未能添加这个文件：不支持这种文件类型（请发送 .docx、.pdf、.doc、.html 或 .txt 文件）。",
+        "未能添加這個文件：不支持這種文件類型（請發送 .docx、.pdf、.doc、.html 或 .txt 文件）。",
+    ),
+    "upload_not_text": (
+        "未能添加这个文件：它既不是文档，也不是能识别编码的中文文本。",
+        "未能添加這個文件：它既不是文檔，也不是能識別編碼的中文文本。",
+    ),
+    "upload_exists": ("这个文件之前已经添加过了。", "這個文件之前已經添加過了。"),
+    "upload_not_indexed": ("未能添加这个文件：没有被收录。", "未能添加這個文件：沒有被收錄。"),
+    "upload_cannot_write": ("无法写入资料文件夹：{detail}", "無法寫入資料文件夾：{detail}"),
+    "upload_cannot_save": ("无法保存这个文件：{detail}", "無法保存這個文件：{detail}"),
+    "upload_download_failed": (
+        "未能从 Telegram 下载这个文件，请稍后再发一次。",
+        "未能從 Telegram 下載這個文件，請稍後再發一次。",
+    ),
     "upload_adding": ("正在读取并索引这个文件……", "正在讀取並索引這個文件……"),
     "upload_added": (
         "已添加《{title}》{date}：{chunks} 个段落，现在就可以提问。",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from rich.console import Group
 from rich.text import Text
 
-from retrieval.ingest import doc_tool
+from retrieval.ingest import doc_tool, parse_reason
 from retrieval.types import Chunk, Document
 
 
@@ -49,6 +49,12 @@ def readers_line() -> Text:
     return Text(f"readers: .txt .md .docx .pdf .html .htm; {doc}")
 
 
+def _code(reason: str) -> str:
+    """The suffix " [code]" for a coded reason (the bot and the REPL show its Chinese wording)."""
+    parsed = parse_reason(reason)
+    return f" [{parsed[0]}]" if parsed else ""
+
+
 def corpus_report(
     documents: Sequence[Document], chunks: Sequence[Chunk], skipped: Sequence[tuple[str, str]]
 ) -> Group:
@@ -60,7 +66,7 @@ def corpus_report(
     parts.extend(document_block(d, per_doc[d.doc_id], redacted[d.doc_id]) for d in documents)
     if skipped:
         parts.append(Text(f"\n{plural(len(skipped), 'file')} skipped:", style="bold yellow"))
-        parts.extend(Text(f"  {path}: {reason}") for path, reason in skipped)
+        parts.extend(Text(f"  {path}: {reason}{_code(reason)}") for path, reason in skipped)
     else:
         parts.append(Text("\nNo files skipped."))
     return Group(*parts)

@@ -29,7 +29,8 @@ def _tuples(value: Any) -> Any:
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-def _document(data: dict[str, Any]) -> Document:
+def document_from_data(data: dict[str, Any]) -> Document:
+    """A Document from `dataclasses.asdict` output after a JSON round trip (lists back to tuples)."""
     report = NormalizationReport(**{k: _tuples(v) for k, v in data.pop("report").items()})
     return Document(**{k: _tuples(v) for k, v in data.items()}, report=report)
 
@@ -60,7 +61,7 @@ class DocumentCache:
         if not isinstance(entry, dict):
             return None
         try:
-            document = _document(dict(entry))
+            document = document_from_data(dict(entry))
         except (TypeError, KeyError, AttributeError):
             return None  # written by another layout: read the file again
         self.used[key] = entry

@@ -21,6 +21,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from retrieval.ingest.raw import RawDocument
+from retrieval.ingest.reasons import SkipError
 
 # A bold line longer than this, or one ending like a sentence, is emphasis in the body, not a heading.
 BOLD_HEADING_MAX_CHARS = 40
@@ -102,7 +103,7 @@ def read_docx(path: Path) -> RawDocument:
             headings.append((min(deepest_styled + 1, MAX_LEVEL), line))
         lines.append(line)
     if not any(lines):
-        raise ValueError("no text in the document body")
+        raise SkipError("docx-no-text")
     props = document.core_properties
     created = props.created.date().isoformat() if props.created else ""
     return RawDocument(

@@ -19,6 +19,7 @@ from retrieval.ingest.doccache import DocumentCache
 from retrieval.ingest.names import display_name, doc_id_for, unique_doc_ids
 from retrieval.ingest.raw import RawDocument
 from retrieval.ingest.readers import READERS, read_raw
+from retrieval.ingest.reasons import SkipError, skip_reason
 from retrieval.ingest.walk import CorpusFile, CorpusScan, SkippedFile, scan_corpus
 from retrieval.normalize import normalize_document
 from retrieval.types import Document
@@ -69,7 +70,7 @@ def read_document(
     raw = read_raw(real or path)
     normalized = normalize_document(raw.text)
     if not normalized.text.strip():
-        raise ValueError("no speech text left after removing site boilerplate")
+        raise SkipError("only-boilerplate")
     stem = display_name(PurePath(path.stem))
     title = raw.title or normalized.title or raw.fallback_title or sidecar_title(path) or stem
     cuts, report = normalized.cuts, normalized.report
@@ -127,9 +128,9 @@ def iter_documents(
         try:
             yield _cached_read(file, corpus_dir, ids[file.path], cache)
         except UnicodeDecodeError:
-            yield SkippedFile(file.name, "cannot decode: not UTF-8/UTF-16, GB18030/GBK or Big5 text")
+            yield SkippedFile(file.name, skip_reason("undecodable"))
         except OSError as exc:  # str(exc) would show the absolute server path
-            yield SkippedFile(file.name, f"cannot read: {exc.strerror or type(exc).__name__}")
+            yield SkippedFile(file.name, skip_reason("unreadable", detail=exc.strerror or type(exc).__name__))
         except ValueError as exc:
             yield SkippedFile(file.name, str(exc))
         if progress is not None:

@@ -20,6 +20,7 @@ from retrieval.ingest import html_rules as R
 from retrieval.ingest.dates import find_date, parse_date
 from retrieval.ingest.encoding import decode_bytes
 from retrieval.ingest.raw import RawDocument
+from retrieval.ingest.reasons import SkipError
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -123,7 +124,7 @@ def read_html(path: Path) -> RawDocument:
     try:
         tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text))
     except (ParserError, ValueError) as exc:
-        raise ValueError(f"not a readable HTML page: {exc}") from exc
+        raise SkipError("html-unreadable", detail=exc) from exc
     title = _title(tree)
     body = tree.find("body")
     lines = _lines(body if body is not None else tree)
@@ -134,7 +135,7 @@ def read_html(path: Path) -> RawDocument:
         if link_chars < R.LINK_SHARE * len(line) and not R.CHROME_LINES.search(line) and line != title
     ]
     if not kept:
-        raise ValueError("no article text on the page")
+        raise SkipError("html-no-article")
     date = _meta_date(tree) or find_date(page_text)
     author = next(iter(_meta(tree, A.AUTHOR_META_NAMES)), "")
     subject = next(iter(_meta(tree, A.OCCASION_META_NAMES)), "")

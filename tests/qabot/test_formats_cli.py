@@ -36,7 +36,7 @@ def test_check_names_the_doc_tool_dates_and_skips(
     assert (f"; .doc via {tool} " if tool else "or save as .docx) ") in flat
     assert f"《{TITLE}》" in out and "speech.docx · docx · 2025-01-10 ·" in out
     assert "page.html · gb18030 · html · 2025-01-12 ·" in out
-    assert "scan.pdf: no text layer — scanned? OCR is not supported" in out
+    assert "scan.pdf: no text layer — scanned? OCR is not supported [no-text-layer]" in flat
 
 
 def test_ask_json_hits_carry_the_date(
@@ -96,3 +96,20 @@ def test_ask_json_hits_carry_speaker_and_occasion(tmp_path: Path, capsys: pytest
     assert seed["citation"].endswith(f"¶{seed['paragraph']}")
     code, out, _ = run_cli(["check", "--corpus", str(folder), "--cache-dir", str(tmp_path / "c")], capsys)
     assert "speaker: 李明 · occasion: 全市生态环境保护大会" in out and "speaker: 副市长 ·" in out
+
+
+def test_repl_sources_give_skip_reasons_and_attribution_in_chinese(mixed: Path) -> None:
+    from rich.console import Console
+
+    from qabot.sources_zh import sources_report
+    from retrieval.retriever import read_and_chunk
+    from retrieval.settings import RetrieverSettings
+
+    shutil.copy(next(SEEDS.glob("001_*.txt")), mixed)
+    documents, chunks, skipped = read_and_chunk(mixed, RetrieverSettings())
+    console = Console(width=200, record=True, highlight=False)
+    console.print(sources_report(documents, chunks, skipped))
+    out = console.export_text()
+    assert "scan.pdf：没有文字层（可能是扫描件），无法识别图片中的文字" in out and "OCR" not in out
+    assert "讲话人：副市长 · 场合：市政府就空气质量落后问题约谈开发区会议" in out
+    assert "speech.docx · docx · 2025-01-10 ·" in out
