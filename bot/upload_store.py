@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.upload_parse import ParseLimits, ParseRefused, parse_upload
-from retrieval.ingest import SIDECAR_SUFFIX, detect_format
+from retrieval.ingest import SIDECAR_SUFFIX, DocumentCache, detect_format
 from retrieval.types import Document
 
 PREFIX = "upload-"
@@ -58,9 +58,17 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def save_upload(
-    corpus_dir: Path, data: bytes, original_name: str, user_id: int, limits: ParseLimits
+    corpus_dir: Path,
+    data: bytes,
+    original_name: str,
+    user_id: int,
+    limits: ParseLimits,
+    cache: DocumentCache | None = None,
 ) -> tuple[Upload, Document]:
-    """Check and save one uploaded file; UploadError (corpus untouched) when it cannot be indexed."""
+    """Check and save one uploaded file; UploadError (corpus untouched) when it cannot be indexed.
+
+    The child's Document goes into `cache` (the documents cache the bot's index is built with), so the
+    re-index that follows reuses it and the bot process itself never parses the upload."""
     digest = hashlib.sha256(data).hexdigest()[:12]
     staging = corpus_dir / STAGING
     try:
@@ -78,15 +86,20 @@ def save_upload(
             raise UploadError("upload_exists")
         staged = staging / name
         os.replace(probe, staged)
+        upload = Upload(name, original_name, user_id, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        meta = {"original_name": original_name, "uploaded_by": user_id, "uploaded_at": upload.uploaded_at}
+        sidecar = json.dumps(meta, ensure_ascii=False).encode()
+        # the sidecar beside the staged file too: the child reads exactly what the corpus will hold
+        _write_atomic(staging / (name + SIDECAR_SUFFIX), sidecar)
         try:
             document = parse_upload(staged, limits)
         except ParseRefused as exc:
             raise UploadError(
                 "upload_not_text" if exc.not_text else "upload_refused", reason=exc.reason
             ) from exc
-        upload = Upload(name, original_name, user_id, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-        meta = {"original_name": original_name, "uploaded_by": user_id, "uploaded_at": upload.uploaded_at}
-        _write_atomic(corpus_dir / (name + SIDECAR_SUFFIX), json.dumps(meta, ensure_ascii=False).encode())
+        if cache is not None:
+            cache.remember(name, data, sidecar, document)
+        _write_atomic(corpus_dir / (name + SIDECAR_SUFFIX), sidecar)
         os.replace(staged, corpus_dir / name)
         return upload, document
     except OSError as exc:

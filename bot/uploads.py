@@ -95,8 +95,9 @@ async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     async with state.reload_lock:
         corpus_dir = settings.corpus_dir
         try:
+            cache = await asyncio.to_thread(state.documents_cache)
             upload, _ = await asyncio.to_thread(
-                save_upload, corpus_dir, data, sent.file_name or "", message.from_user.id, limits
+                save_upload, corpus_dir, data, sent.file_name or "", message.from_user.id, limits, cache
             )
             retriever = await asyncio.to_thread(state.load)
         except UploadError as exc:

@@ -70,6 +70,13 @@ class DocumentCache:
     def put(self, key: str, document: Document) -> None:
         self.used[key] = dataclasses.asdict(document)
 
+    def remember(self, rel_path: str, data: bytes, sidecar: bytes, document: Document) -> None:
+        """Add a document read elsewhere (the bot reads uploads in a child process) to the file, keeping
+        every entry it holds, so the next load reuses it instead of reading the file again."""
+        entry = dataclasses.asdict(document)
+        self.used = {**self.stored, **self.used, self.key(rel_path, data, sidecar): entry}
+        self.save()
+
     def save(self) -> None:
         """Write the documents of this run (atomically); a read-only cache folder only costs speed."""
         if self.path is None or self.used == self.stored:

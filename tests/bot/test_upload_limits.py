@@ -54,7 +54,7 @@ def test_a_real_multi_page_pdf_is_read_in_the_child_and_the_page_cap_holds(tmp_p
 @pytest.fixture
 async def limited(corpus: Path, tmp_path: Path) -> Any:
     from bot.app import build_application
-    from retrieval.retriever import Retriever
+    from retrieval.retriever import Retriever, documents_cache
     from tests.bot.conftest import make_settings
     from tests.bot.fake_api import FakeTelegram
     from tests.bot.recording import RecordingRequest
@@ -66,7 +66,13 @@ async def limited(corpus: Path, tmp_path: Path) -> Any:
         corpus_dir=corpus, admin_user_ids=frozenset({ADMIN}), upload_parse_seconds=8, upload_max_pages=5
     )
     api = FakeTelegram()
-    application = build_application(settings, load(), load=load, request=RecordingRequest(api))
+    application = build_application(
+        settings,
+        load(),
+        load=load,
+        documents=lambda: documents_cache(tmp_path / "cache"),
+        request=RecordingRequest(api),
+    )
     await application.initialize()
     yield BotHarness(application, api)
     await application.shutdown()
@@ -112,3 +118,23 @@ async def test_bot_refuses_a_pdf_over_the_page_cap_and_a_scan_in_the_askers_scri
     assert "未能添加這個文件：沒有文字層（可能是掃描件），無法識別圖片中的文字" in reply
     assert "OCR" not in reply and "scanned" not in reply
     assert corpus_state(corpus) == before
+
+
+async def test_the_bot_process_never_parses_an_upload(
+    limited: BotHarness, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import retrieval.ingest.folder as folder_module
+
+    real = folder_module.read_document
+    parsed_here: list[str] = []
+
+    def counting(path: Path, *args: Any) -> Any:
+        parsed_here.append(path.name)
+        return real(path, *args)
+
+    monkeypatch.setattr(folder_module, "read_document", counting)
+    pdf = write_speech_pdf(tmp_path / "s.pdf", pages=4).read_bytes()
+    assert f"已添加《{TITLE}》" in await send_file(limited, ADMIN, pdf, "讲话.pdf")
+    assert TITLE in await ask(limited, USER, "饮用水水源地保护怎么加强？")
+    # read once, in the child; the re-index in this process took the child's Document from the cache
+    assert not [name for name in parsed_here if name.startswith("upload-")]

@@ -12,7 +12,7 @@ import pytest
 from bot.app import build_application
 from bot.upload_store import list_uploads
 from bot.uploads import MAX_UPLOAD_BYTES
-from retrieval.retriever import Retriever
+from retrieval.retriever import Retriever, documents_cache
 from tests.bot import updates
 from tests.bot.conftest import BotHarness, make_settings
 from tests.bot.fake_api import FakeTelegram
@@ -44,7 +44,13 @@ async def start(corpus: Path, tmp_path: Path) -> AsyncIterator[Any]:
     async def make() -> BotHarness:  # a fresh process: a new retriever from the folder, a new fake API
         api = FakeTelegram()
         settings = make_settings(corpus_dir=corpus, admin_user_ids=frozenset({ADMIN}))
-        application = build_application(settings, load(), load=load, request=RecordingRequest(api))
+        application = build_application(
+            settings,
+            load(),
+            load=load,
+            documents=lambda: documents_cache(tmp_path / "cache"),
+            request=RecordingRequest(api),
+        )
         await application.initialize()
         started.append(BotHarness(application, api))
         return started[-1]
