@@ -38,8 +38,12 @@ OCCASION_LINE: Final = re.compile(
     r"在(?P<occasion>[^，,。；;！!？?]{2,60}?)(?:上|时|中|期间)的?(?:" + _SPEECH_WORDS + r")"
     r"\s*(?:[（(][^（()）]{0,30}[)）])?\s*$"
 )
-# What stands before 在 in a line that is not an occasion line: "关于在全市开展……工作上的讲话".
-NOT_SPEAKER: Final = re.compile(r"关于|的|和|与|及|暨|是|《|》|“|”|\d")
+# What stands before 在 in a line that is not this speech's occasion line: a topic ("关于在全市开展……工作上
+# 的讲话"), a heading or a sentence about another speech ("一、深入学习习近平总书记在……大会上的重要讲话").
+NOT_SPEAKER: Final = re.compile(
+    r"关于|的|和|与|及|暨|是|《|》|“|”|\d|学习|贯彻|落实|传达|领会|根据|按照|围绕|深入|认真|"
+    r"^[一二三四五六七八九十]+、"
+)
 
 # Titles of office a byline or a title names; a 副 or a place before them is part of the role.
 _ROLE_WORDS = (

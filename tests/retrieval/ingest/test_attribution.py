@@ -60,6 +60,8 @@ def test_occasion_lines(line: str, speaker: str, occasion: str) -> None:
         "关于在全市开展大气污染防治攻坚工作上的讲话",  # 关于… is a topic, not a speaker
         "2024年3月15日，我们在全市大会上的讲话精神指引下开展工作。",  # body text
         "在市生态环境局2025年工作会议",  # no speech word
+        "一、深入学习习近平总书记在全国生态环境保护大会上的重要讲话",  # a heading about another speech
+        "认真传达学习省委书记在全省生态环境保护大会上的讲话",
     ],
 )
 def test_lines_that_are_not_occasion_lines(line: str) -> None:
