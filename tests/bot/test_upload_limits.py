@@ -5,19 +5,31 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.app import build_application
 from bot.upload_parse import ParseLimits, ParseRefused, parse_upload
+from retrieval.retriever import Retriever, documents_cache
 from tests.bot import hanging_reader, updates
-from tests.bot.conftest import BotHarness
-from tests.bot.test_uploads import ADMIN, USER, ask, corpus, corpus_state, send_file
+from tests.bot.conftest import BotHarness, make_settings
+from tests.bot.fake_api import FakeTelegram
+from tests.bot.recording import RecordingRequest
+from tests.bot.test_uploads import ADMIN, SEEDS, USER, ask, corpus_state, send_file
 from tests.fixtures.formats.build import TITLE, write_speech_pdf
 from tests.fixtures.formats.pdf_writer import write_pdf
 
-__all__ = ["corpus"]  # the fixture, shared with the upload flow tests
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for seed in ("000", "001"):
+        shutil.copy(next(SEEDS.glob(f"{seed}_*.txt")), folder)
+    return folder
 
 
 def _pid_gone(pid: int) -> bool:
@@ -53,12 +65,6 @@ def test_a_real_multi_page_pdf_is_read_in_the_child_and_the_page_cap_holds(tmp_p
 
 @pytest.fixture
 async def limited(corpus: Path, tmp_path: Path) -> Any:
-    from bot.app import build_application
-    from retrieval.retriever import Retriever, documents_cache
-    from tests.bot.conftest import make_settings
-    from tests.bot.fake_api import FakeTelegram
-    from tests.bot.recording import RecordingRequest
-
     def load() -> Retriever:
         return Retriever.from_corpus(corpus, cache_dir=tmp_path / "cache")
 
@@ -100,20 +106,7 @@ async def test_bot_refuses_a_pdf_over_the_page_cap_and_a_scan_in_the_askers_scri
     scan = write_pdf(tmp_path / "scan.pdf", [None]).read_bytes()
     limited.api.add_file("SCAN", scan)
     sent = len(limited.sent())
-    await limited.send(
-        updates.message(
-            ADMIN,
-            extra={
-                "document": {
-                    "file_id": "SCAN",
-                    "file_unique_id": "uS",
-                    "file_name": "掃描.pdf",
-                    "file_size": len(scan),
-                }
-            },
-            language="zh-hant",
-        )
-    )
+    await limited.send(updates.document(ADMIN, "SCAN", "掃描.pdf", len(scan), language="zh-hant"))
     reply = "\n".join(m["text"] for m in limited.sent()[sent:])
     assert "未能添加這個文件：沒有文字層（可能是掃描件），無法識別圖片中的文字" in reply
     assert "OCR" not in reply and "scanned" not in reply
