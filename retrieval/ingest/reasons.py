@@ -87,7 +87,6 @@ FIELD_WORDS: Final[dict[str, str]] = {
     "device": "设备文件",
     "special file": "特殊文件",
 }
-UNKNOWN: Final = "{reason}"  # a reason without a code (none is made by this library) is shown as it is
 
 
 class SkipError(ValueError):
@@ -126,7 +125,7 @@ def parse_reason(reason: str) -> tuple[str, dict[str, str]] | None:
 def chinese_reason(reason: str) -> str:
     """The reason in simplified Chinese (fields translated where they are our own words)."""
     parsed = parse_reason(reason)
-    if parsed is None:
-        return UNKNOWN.format(reason=reason)
+    if parsed is None:  # not made by this library (tests hold every reason it makes to a code)
+        return reason
     code, fields = parsed
     return REASONS[code][1].format(**{k: FIELD_WORDS.get(v, v) for k, v in fields.items()})
