@@ -39,12 +39,14 @@ def _edge_lines(text: str) -> list[str]:
 
 def occasion_line(line: str) -> Attribution | None:
     """Speaker and occasion of a line reading "[speaker]在<occasion>上的讲话", else None."""
-    match = R.OCCASION_LINE.match(fold_for_matching(line))
+    folded = fold_for_matching(line)
+    match = R.OCCASION_LINE.match(folded) or R.SUBTITLE_LINE.match(folded)
     if match is None:
         return None
-    if match.group("speaker") and R.NOT_SPEAKER.search(match.group("speaker")):
+    said_by = match.groupdict().get("speaker")
+    if said_by and R.NOT_SPEAKER.search(said_by):
         return None
-    speaker = clean_speaker(line[match.start("speaker") : match.end("speaker")]) if match["speaker"] else ""
+    speaker = clean_speaker(line[match.start("speaker") : match.end("speaker")]) if said_by else ""
     return Attribution(speaker, line[match.start("occasion") : match.end("occasion")].strip())
 
 

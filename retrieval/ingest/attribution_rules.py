@@ -7,6 +7,7 @@ The forms, as seen in speech titles, subtitles and bylines:
     在全市生态环境保护工作推进会议上的讲话             -> occasion 全市生态环境保护工作推进会议
     副市长在市政府就空气质量落后问题约谈开发区会议上的讲话 -> speaker 副市长, occasion 市政府就…会议
     ——在全市生态环境保护大会上的讲话（2024年3月15日）  -> occasion 全市生态环境保护大会
+    ——在XX市第十五届人民代表大会第三次会议上            -> occasion XX市第十五届人民代表大会第三次会议
     张三同志在全省生态环境保护座谈会上的讲话            -> speaker 张三
     市委书记 张三 / 市委副书记、市长　李四             -> a byline: speaker 市委书记 张三
 
@@ -37,6 +38,11 @@ OCCASION_LINE: Final = re.compile(
     r"(?:(?P<speaker>[^在，,。；;：:（(]{1,24}?)\s*)?"
     r"在(?P<occasion>[^，,。；;！!？?]{2,60}?)(?:上|时|中|期间)的?(?:" + _SPEECH_WORDS + r")"
     r"\s*(?:[（(][^（()）]{0,30}[)）])?\s*$"
+)
+# A subtitle under the title names the occasion even without the speech word: "——在……会议上".
+SUBTITLE_LINE: Final = re.compile(
+    r"^[—–\-－]+\s*在(?P<occasion>[^，,。；;！!？?]{2,60}?)(?:上|时|中|期间)"
+    r"(?:的?(?:" + _SPEECH_WORDS + r"))?\s*(?:[（(][^（()）]{0,30}[)）])?\s*$"
 )
 # What stands before 在 in a line that is not this speech's occasion line: a topic ("关于在全市开展……工作上
 # 的讲话"), a heading or a sentence about another speech ("一、深入学习习近平总书记在……大会上的重要讲话").
