@@ -138,8 +138,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "upload_adding": ("正在读取并索引这个文件……", "正在讀取並索引這個文件……"),
     "upload_added": (
-        "已添加《{title}》{date}：{chunks} 个段落，现在就可以提问。",
-        "已添加《{title}》{date}：{chunks} 個段落，現在就可以提問。",
+        "已添加《{title}》{note}：{chunks} 个段落，现在就可以提问。",
+        "已添加《{title}》{note}：{chunks} 個段落，現在就可以提問。",
     ),
     "upload_warnings": ("注意：{warnings}", "注意：{warnings}"),
     "upload_warn_truncated": ("原文不完整", "原文不完整"),

@@ -121,7 +121,7 @@ async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     logger.info("user %s added %s (%s)", message.from_user.id, upload.name, document.title)
     chunks = sum(1 for c in retriever.chunks if c.doc_id == document.doc_id)
     note = document_note(document, script)
-    lines = [text("upload_added", script, title=to_script(document.title, script), date=note, chunks=chunks)]
+    lines = [text("upload_added", script, title=to_script(document.title, script), note=note, chunks=chunks)]
     if warnings := _warnings(document, script):
         lines.append(text("upload_warnings", script, warnings="；".join(warnings)))
     await message.reply_text("\n".join(lines))
