@@ -160,3 +160,13 @@ def test_xapian_shard_records_carry_speaker_and_occasion() -> None:
     assert (header.speaker, header.occasion) == (document.speaker, document.occasion)
     chunk = chunk_document(document)[0]
     assert chunk_from_data(chunk_to_data(chunk)) == chunk
+
+
+def test_index_records_written_before_the_fields_existed_are_refused_not_misread() -> None:
+    from retrieval.index.records import from_rows, to_row
+    from retrieval.types import Chunk
+
+    chunk = chunk_document(next(d for d in load_corpus(SEEDS).documents if d.speaker))[0]
+    assert from_rows(Chunk, [to_row(chunk)]) == [chunk]
+    with pytest.raises(ValueError):  # an older cache: a rebuild, never a shifted column
+        from_rows(Chunk, [to_row(chunk)[:-2]])
