@@ -9,7 +9,7 @@ from pathlib import Path
 from retrieval import chunk, ingest
 from retrieval.index import Index, TokenCache
 from retrieval.index.cache import default_cache_dir, pipeline_fingerprint
-from retrieval.ingest import Progress
+from retrieval.ingest import Progress, skip_reason
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Chunk, Document
 
@@ -37,7 +37,7 @@ def read_and_chunk(
     cut = chunk.chunk_document
     chunks = [c for d in corpus.documents for c in cut(d, settings.chunk_min, settings.chunk_max)]
     skipped = tuple((s.path, s.reason) for s in corpus.skipped)
-    skipped += tuple((dup, f"same text as {kept}") for kept, dup in corpus.duplicates)
+    skipped += tuple((dup, skip_reason("duplicate", doc_id=kept)) for kept, dup in corpus.duplicates)
     return corpus.documents, chunks, skipped
 
 
