@@ -5,10 +5,11 @@ all (regular files inside the folder; links out, FIFOs … are skipped with a re
 printable names and unique ids. `detect` names a file's format by its content; one reader per format
 (`text`, `markdown`, `docx`, `pdf`, `html` with its chrome rules in `html_rules`, `doc` through
 antiword/LibreOffice) turns a file into a `RawDocument` (raw text + metadata); `dates` finds the speech's
-date, `attribution` (patterns in `attribution_rules`) its speaker and occasion where stated; `readers`
-picks the reader by content; `folder` reads the files `walk` found (reusing unchanged documents from
-`doccache`), normalizes each text (`retrieval.normalize`) and drops duplicates. Why a file was left out
-is a stable code with an English and a Chinese wording (`reasons`).
+date, `attribution` (patterns in `attribution_rules`) its speaker and occasion where stated (`titles`:
+which of them a title already says); `readers` picks the reader by content; `folder` reads the files
+`walk` found (reusing unchanged documents from `doccache`), normalizes each text (`retrieval.normalize`)
+and drops duplicates. Why a file was left out is a stable code with an English and a Chinese wording
+(`reasons`).
 Leaves: `Corpus(documents, skipped, duplicates)`; `scan` alone gives the files without reading (the only
 part imported with the package; the rest on first use, see `_LAZY`).
 """
@@ -20,7 +21,7 @@ from retrieval.ingest.readers import CORPUS_SUFFIXES
 from retrieval.ingest.walk import CorpusFile, CorpusScan, Progress, SkippedFile, scan
 
 if TYPE_CHECKING:
-    from retrieval.ingest.attribution import Attribution, beyond_title, find_attribution
+    from retrieval.ingest.attribution import Attribution, find_attribution
     from retrieval.ingest.detect import detect_format
     from retrieval.ingest.doc import doc_tool
     from retrieval.ingest.doccache import DocumentCache, document_from_data
@@ -35,11 +36,12 @@ if TYPE_CHECKING:
     from retrieval.ingest.names import display_name, doc_id_for, unique_doc_ids
     from retrieval.ingest.raw import RawDocument
     from retrieval.ingest.reasons import SkipError, chinese_reason, parse_reason, skip_reason
+    from retrieval.ingest.titles import beyond_title
 
 # Imported from their module on first use: the cache key of a corpus needs only `scan`, so answering from a
 # cached index loads no reader, normalization or document cache (docs/performance.md, "Cold start").
 _LAZY = {
-    **dict.fromkeys(("Attribution", "beyond_title", "find_attribution"), "attribution"),
+    **dict.fromkeys(("Attribution", "find_attribution"), "attribution"),
     "detect_format": "detect",
     "doc_tool": "doc",
     **dict.fromkeys(("DocumentCache", "document_from_data"), "doccache"),
@@ -47,6 +49,7 @@ _LAZY = {
     **dict.fromkeys(("SIDECAR_SUFFIX", "Corpus", "corpus_files", "load_corpus", "read_document"), "folder"),
     **dict.fromkeys(("display_name", "doc_id_for", "unique_doc_ids"), "names"),
     "RawDocument": "raw",
+    "beyond_title": "titles",  # citations need it on every answer; `attribution` compiles regex tables
     **dict.fromkeys(("SkipError", "chinese_reason", "parse_reason", "skip_reason"), "reasons"),
 }
 

@@ -90,9 +90,3 @@ def find_attribution(title: str, text: str, author: str = "", subject: str = "")
         if speaker and occasion:
             break
     return Attribution(speaker or property_speaker(author), occasion or property_occasion(subject))
-
-
-def beyond_title(title: str, *values: str) -> tuple[str, ...]:
-    """The values a reader would not already see in the title (副市长 in 《副市长在……上的讲话》 is not)."""
-    folded = fold_for_matching(title)
-    return tuple(v for v in values if v and fold_for_matching(v) not in folded)

@@ -40,6 +40,8 @@ NOT_ON_THE_WARM_PATH = (
     "pypdf",
     "lxml",
     "retrieval.ingest.folder",
+    "retrieval.ingest.attribution",
+    "retrieval.ingest.attribution_rules",
     "retrieval.ingest.doccache",
     "retrieval.ingest.text",
     "retrieval.ingest.markdown",
