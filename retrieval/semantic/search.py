@@ -33,8 +33,12 @@ class SemanticIndex:
         self._recent_lock = threading.Lock()  # bot worker threads share one index
 
     def query_vector(self, question: str) -> Vectors:
-        """The question's vector, folded like the passages (idempotent on an already folded question)."""
-        folded = fold_for_matching(question)
+        """The question's vector, folded like the passages (idempotent on an already folded question).
+
+        Surrounding whitespace is dropped: `ask` strips the question and `rank` does not, and a chat's
+        conversation path calls both on one message, which must embed once.
+        """
+        folded = fold_for_matching(question).strip()
         with self._recent_lock:
             vector = self._recent.get(folded)
             if vector is not None:

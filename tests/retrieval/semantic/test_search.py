@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from retrieval.conversation import Conversation
 from retrieval.retriever import Retriever
 from retrieval.semantic import SemanticIndex
 from retrieval.semantic.embedder import Vectors
@@ -35,6 +36,13 @@ def test_a_repeated_question_is_embedded_once_in_either_script(retriever: Retrie
     simplified = index.query_vector("冒黑烟的车有人管吗")
     assert np.array_equal(index.query_vector("冒黑煙的車有人管嗎"), simplified)  # folded t2s: one key
     index.top_k("冒黑烟的车有人管吗", 3)
+    assert embedder.queries == ["冒黑烟的车有人管吗"]
+
+
+def test_a_chat_message_embeds_once_through_the_conversation_path(retriever: Retriever) -> None:
+    embedder = QueryCounter()
+    semantic = Retriever(retriever.index, None, semantic_index(retriever, embedder))
+    semantic.ask_in(Conversation(), " 冒黑烟的车有人管吗\n", now=0.0)  # ask strips the message, rank does not
     assert embedder.queries == ["冒黑烟的车有人管吗"]
 
 
