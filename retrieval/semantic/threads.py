@@ -24,7 +24,10 @@ SPARE_MARGIN = 0.5  # others may use half a core on average before the extra thr
 
 
 def usable_cores() -> int:
-    return len(os.sched_getaffinity(0))
+    """Cores this process may run on (its affinity mask where the platform has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def load_average() -> float:
