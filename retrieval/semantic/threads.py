@@ -7,8 +7,11 @@ barriers for a partner the scheduler has preempted, and one-at-a-time embedding 
 155 ms, p95 1.5 s at load ~4.7), while one thread degrades gently (p95 ~70 ms). So "auto" gives the second
 thread only while the other processes leave a core free: the 1-minute load average minus this process's own
 share of it (its CPU time per wall second, averaged over the same minute) must be at most
-`usable cores - threads + SPARE_MARGIN`. A bot answering in worker threads embeds one question at a time
-(the provider's lock), so its own threads never compete with each other.
+`usable cores - threads + SPARE_MARGIN`. The load average lags (a burst of other work needs ~40 s to lift
+it by 0.5), so the chooser also watches each question embedded with more than one thread: one taking over
+BACKOFF_FACTOR times the best time per character seen on this host means the partner thread is being
+preempted now, and the next BACKOFF_S seconds use one thread. A bot answering in worker threads embeds one
+question at a time (the provider's lock), so its own threads never compete with each other.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from collections.abc import Callable
 
 LOAD_WINDOW_S = 60.0  # the load average's own time constant (Linux's 1-minute figure)
 SPARE_MARGIN = 0.5  # others may use half a core on average before the extra thread is dropped
+BACKOFF_FACTOR = 3.0  # idle-host jitter stays well under 3x; a preempted partner costs 10-50x
+BACKOFF_S = 30.0
+FIXED_TOKENS = 6  # "query: " and the start / end tokens: a short question's time is not all per character
 
 
 def usable_cores() -> int:
@@ -57,6 +63,8 @@ class ThreadChooser:
         self._lock = threading.Lock()
         self._own = 0.0  # this process's average CPU use in cores, over about LOAD_WINDOW_S
         self._last = (clock(), cpu())
+        self._best = math.inf  # fastest seconds per character of a multi-thread question embedding
+        self._calm_until = -math.inf  # one thread until then (a slow multi-thread embedding was seen)
 
     def own_share(self) -> float:
         """This process's recent CPU use in cores (an exponential average like the load average's)."""
@@ -70,9 +78,21 @@ class ThreadChooser:
                 self._last = (now, used)
             return self._own
 
+    def observe(self, threads: int, seconds: float, characters: int) -> None:
+        """Record how long a question of `characters` took with `threads` threads (auto only)."""
+        if self.fixed > 0 or threads < 2:
+            return
+        rate = seconds / (characters + FIXED_TOKENS)
+        with self._lock:
+            self._best = min(self._best, rate)
+            if rate > BACKOFF_FACTOR * self._best:
+                self._calm_until = self._clock() + BACKOFF_S
+
     def choose(self) -> int:
         if self.fixed > 0:
             return self.fixed
+        if self._clock() < self._calm_until:
+            return 1
         others = self._load() - self.own_share()
         threads = self.cap
         while threads > 1 and others > self._cores() - threads + SPARE_MARGIN:

@@ -76,3 +76,28 @@ def test_an_unknown_load_average_counts_as_busy(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(os, "getloadavg", unavailable)
     assert threads.load_average() == math.inf
     assert ThreadChooser(0, 2, cores=lambda: 2).choose() == 1
+
+
+def test_a_slow_two_thread_question_means_one_thread_for_a_while() -> None:
+    host = Host()
+    chooser = host.chooser()
+    host.run(10, own_cores=0.0, load=0.1)
+    chooser.observe(2, 0.012, 14)  # the host's normal speed
+    chooser.observe(2, 0.020, 30)  # a longer question, as fast per character
+    assert chooser.choose() == 2
+    chooser.observe(2, 0.300, 14)  # the partner thread was preempted: the load average has not noticed yet
+    assert chooser.choose() == 1
+    host.run(threads.BACKOFF_S - 1, own_cores=0.0, load=0.1)
+    assert chooser.choose() == 1
+    host.run(2, own_cores=0.0, load=0.1)
+    assert chooser.choose() == 2
+
+
+def test_only_automatic_multi_thread_timings_count() -> None:
+    host = Host()
+    automatic, fixed = host.chooser(), host.chooser(fixed=2)
+    automatic.observe(2, 0.012, 14)
+    automatic.observe(1, 0.300, 14)  # one thread is not the partner problem
+    fixed.observe(2, 0.012, 14)
+    fixed.observe(2, 0.300, 14)  # a fixed count is the operator's choice
+    assert automatic.choose() == 2 and fixed.choose() == 2
