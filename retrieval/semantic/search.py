@@ -45,6 +45,7 @@ class SemanticIndex:
                 self._recent.move_to_end(folded)
                 return vector
         vector = self.embedder.embed_query(folded)  # outside the lock: embedding is the slow part
+        vector.setflags(write=False)  # shared by every later caller: nobody may change it in place
         with self._recent_lock:
             self._recent[folded] = vector
             while len(self._recent) > RECENT_QUERIES:

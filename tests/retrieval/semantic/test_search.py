@@ -37,6 +37,7 @@ def test_a_repeated_question_is_embedded_once_in_either_script(retriever: Retrie
     assert np.array_equal(index.query_vector("冒黑煙的車有人管嗎"), simplified)  # folded t2s: one key
     index.top_k("冒黑烟的车有人管吗", 3)
     assert embedder.queries == ["冒黑烟的车有人管吗"]
+    assert not simplified.flags.writeable  # the cached vector cannot be changed by a caller
 
 
 def test_a_chat_message_embeds_once_through_the_conversation_path(retriever: Retriever) -> None:
