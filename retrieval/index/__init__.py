@@ -5,7 +5,8 @@ stopwords; the same for index and queries), `tokencache` keeps tokens per chunk 
 `Index` over a scoring backend from `backends/` (rank-bm25 reference, `sparse` default; `xapian_*`, with
 the optional extra, writes and searches Xapian shards with the same scores), `fusion` adds the
 optional character-bigram run, `cache` stores the index on disk keyed by corpus and settings (written with
-`atomic`). Leaves: `Index.top_k(terms, k) -> [(chunk position, score)]`.
+`atomic`), `positions` says where each document's chunks sit.
+Leaves: `Index.top_k(terms, k) -> [(chunk position, score)]`.
 """
 
 from retrieval.index.backends import BACKEND_NAMES, DEFAULT_BACKEND
@@ -20,14 +21,17 @@ from retrieval.index.cache import (
 )
 from retrieval.index.fusion import make_fusion
 from retrieval.index.lazy_chunks import LazyChunks
+from retrieval.index.positions import ChunkCounts, Positions, walk_positions
 from retrieval.index.tokencache import TokenCache
 from retrieval.index.tokenize import Tokenizer
 
 __all__ = [
     "BACKEND_NAMES",
     "DEFAULT_BACKEND",
+    "ChunkCounts",
     "Index",
     "LazyChunks",
+    "Positions",
     "TokenCache",
     "Tokenizer",
     "cache_path",
@@ -38,4 +42,5 @@ __all__ = [
     "make_fusion",
     "save_index",
     "token_cache_path",
+    "walk_positions",
 ]

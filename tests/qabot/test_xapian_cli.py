@@ -67,6 +67,25 @@ def test_build_writes_shards_a_stub_and_a_progress_bar(
     assert code == 2 and "not empty" in stderr  # a new corpus version goes to a new folder
 
 
+def test_parallel_and_sequential_builds_answer_identically(
+    corpus_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = []
+    for jobs in ("1", "3"):
+        out = tmp_path / f"jobs-{jobs}"
+        build = ["shards", "build", "--corpus", str(corpus_dir), "--shards", "3", "--jobs", jobs]
+        code, stdout, stderr = run_cli([*build, "--out", str(out)], capsys)
+        assert code == 0 and "3 shards" in stdout and "chunk" in stderr
+        code, got, _ = run_cli(["ask", "--json", "--xapian-db", str(out)], capsys, dev_stdin())
+        assert code == 0
+        answers.append(got)
+    assert answers[0] == answers[1] and answers[0].count("\n") > 10  # byte for byte, scores included
+    code, _, stderr = run_cli(
+        ["shards", "build", "--shards", "2", "--jobs", "0", "--out", str(tmp_path / "x")], capsys
+    )
+    assert code == 2 and "--jobs" in stderr
+
+
 def test_ask_json_through_local_shards_equals_in_memory(
     corpus_dir: Path, shard_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -12,7 +12,7 @@ import queue
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from retrieval.index.backends.xapian_shard import Progress, RunCounts, ShardJob, finish_shard, write_shard
+from retrieval.index.backends.xapian_shard import Progress, ShardCounts, ShardJob, finish_shard, write_shard
 
 T = TypeVar("T")
 POLL_SECONDS = 0.2
@@ -33,7 +33,7 @@ def _report(done: int) -> None:
     _progress_queue.put(done)
 
 
-def _write_in_worker(job: ShardJob) -> list[RunCounts]:
+def _write_in_worker(job: ShardJob) -> ShardCounts:
     return write_shard(job, _report)
 
 
@@ -45,7 +45,7 @@ def run_shard_jobs(
     jobs: Sequence[ShardJob],
     workers: int,
     progress: Progress | None,
-    finishing: Callable[[list[list[RunCounts]]], Sequence[tuple[str, dict[str, str]]]],
+    finishing: Callable[[list[ShardCounts]], Sequence[tuple[str, dict[str, str]]]],
 ) -> None:
     """Write every shard (in `workers` processes), then merge their statistics with `finishing`, which
     returns each shard's (path, metadata), and write those in the same processes."""

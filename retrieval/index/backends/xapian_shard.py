@@ -16,6 +16,7 @@ import xapian
 
 from retrieval.index.backends.xapian_records import chunk_to_data
 from retrieval.index.backends.xapian_scoring import xapian_term
+from retrieval.index.positions import ordinal_of
 from retrieval.types import Chunk
 
 T = TypeVar("T")
@@ -89,16 +90,44 @@ class RunCounts:
         self.length += length
 
 
-def write_shard(job: ShardJob, progress: Progress | None = None) -> list[RunCounts]:
+@dataclass
+class DocumentTally:
+    """A document's chunks in one shard: first and last position, count, redacted chunks, and
+    ordinal − position (None once two chunks disagree, or an id is not `doc_id#ordinal`)."""
+
+    low: int
+    high: int
+    count: int = 0
+    redacted: int = 0
+    offset: int | None = None
+
+    def add(self, chunk: Chunk, position: int) -> None:
+        ordinal = ordinal_of(chunk)
+        offset = None if ordinal is None else ordinal - position
+        self.offset = offset if self.count == 0 or self.offset == offset else None
+        self.low, self.high = min(self.low, position), max(self.high, position)
+        self.count += 1
+        self.redacted += chunk.redacted
+
+
+@dataclass
+class ShardCounts:
+    runs: list[RunCounts]
+    documents: dict[str, DocumentTally]
+
+
+def write_shard(job: ShardJob, progress: Progress | None = None) -> ShardCounts:
     """Write the shard's documents (one per chunk and run; the word run's holds the chunk as JSON) and
     commit; metadata is written afterwards, once every shard's statistics are merged."""
     counts = [RunCounts() for _ in job.runs]
+    documents: dict[str, DocumentTally] = {}
     memos: list[dict[str, str]] = [{} for _ in job.runs]  # token -> Xapian term, per run
     db = xapian.WritableDatabase(job.path, xapian.DB_CREATE_OR_OVERWRITE)
     pending = 0
     try:
         for local, chunk in enumerate(job.chunks):
             position = job.shard + local * job.count
+            documents.setdefault(chunk.doc_id, DocumentTally(position, position)).add(chunk, position)
             for run, (prefix, tokens) in enumerate(job.runs):
                 chunk_tokens = tokens[local]
                 frequencies = Counter(chunk_tokens)
@@ -121,7 +150,7 @@ def write_shard(job: ShardJob, progress: Progress | None = None) -> list[RunCoun
         db.close()
     if progress is not None and pending:
         progress(pending)
-    return counts
+    return ShardCounts(counts, documents)
 
 
 def finish_shard(path: str, metadata: dict[str, str]) -> None:

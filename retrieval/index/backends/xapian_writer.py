@@ -27,13 +27,23 @@ from retrieval.index.backends.xapian_records import (
     SETTINGS_KEY,
     SHARD_KEY,
     SKIPPED_KEY,
+    SPANS_KEY,
     STATS_KEY,
     documents_to_data,
     settings_to_data,
+    spans_to_data,
 )
 from retrieval.index.backends.xapian_scoring import BIGRAM_PREFIX, WORD_PREFIX, mean_idf
-from retrieval.index.backends.xapian_shard import Progress, RunCounts, ShardJob, shard_part
+from retrieval.index.backends.xapian_shard import (
+    DocumentTally,
+    Progress,
+    RunCounts,
+    ShardCounts,
+    ShardJob,
+    shard_part,
+)
 from retrieval.index.bm25 import char_ngrams, index_text
+from retrieval.index.positions import DocumentSpan
 from retrieval.index.tokencache import TokenCache
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Chunk, Document
@@ -59,6 +69,31 @@ def merge_counts(parts: Sequence[RunCounts], size: int) -> tuple[dict[str, int],
     ordered = {term: doc_freq[term] for term in sorted(doc_freq, key=first.__getitem__)}
     length = sum(part.length for part in parts)
     return ordered, {"length": length, "average_idf": mean_idf(ordered.values(), size)}
+
+
+def merge_spans(parts: Sequence[dict[str, DocumentTally]]) -> list[DocumentSpan] | None:
+    """Each document's span over all shards, in position order; None when some document's chunks are
+    not consecutive `doc_id#ordinal` chunks (its positions are then found by reading the chunks)."""
+    merged: dict[str, DocumentTally] = {}
+    for part in parts:
+        for doc_id, tally in part.items():
+            seen = merged.get(doc_id)
+            if seen is None:
+                merged[doc_id] = DocumentTally(
+                    tally.low, tally.high, tally.count, tally.redacted, tally.offset
+                )
+                continue
+            offset = seen.offset if seen.offset == tally.offset else None
+            low, high = min(seen.low, tally.low), max(seen.high, tally.high)
+            merged[doc_id] = DocumentTally(
+                low, high, seen.count + tally.count, seen.redacted + tally.redacted, offset
+            )
+    spans = []
+    for doc_id, tally in merged.items():
+        if tally.offset is None or tally.high - tally.low + 1 != tally.count:
+            return None
+        spans.append(DocumentSpan(doc_id, tally.low, tally.count, tally.low + tally.offset, tally.redacted))
+    return sorted(spans, key=lambda span: span.start)
 
 
 def check_out_dir(out_dir: Path) -> None:
@@ -130,8 +165,9 @@ def write_tokenized_shards(
         for shard in range(shard_count)
     ]
 
-    def finishing(counts: list[list[RunCounts]]) -> list[tuple[str, dict[str, str]]]:
-        per_run = [merge_counts([c[run] for c in counts], len(chunks)) for run in range(len(runs))]
+    def finishing(counts: list[ShardCounts]) -> list[tuple[str, dict[str, str]]]:
+        per_run = [merge_counts([c.runs[run] for c in counts], len(chunks)) for run in range(len(runs))]
+        spans = merge_spans([c.documents for c in counts])
         stats = {"chunks": len(chunks), "runs": {p: s for (p, _), (_, s) in zip(runs, per_run, strict=True)}}
         ngrams = sorted({g for term in per_run[0][0] for g in (*term, *char_ngrams(term))})
         shared = {
@@ -140,6 +176,7 @@ def write_tokenized_shards(
             STATS_KEY: json.dumps(stats),
             DOCUMENTS_KEY: documents_to_data(tuple(documents)),
             SKIPPED_KEY: json.dumps([list(pair) for pair in skipped], ensure_ascii=False),
+            **({} if spans is None else {SPANS_KEY: spans_to_data(spans)}),
             **{NGRAM_KEY_PREFIX + gram: "1" for gram in ngrams},
         }
         return [(job.path, {**shared, SHARD_KEY: f"{job.shard}/{shard_count}"}) for job in shard_jobs]
