@@ -46,7 +46,11 @@ def run_build(args: argparse.Namespace) -> int:
         from retrieval.index.backends.xapian_writer import write_shards
     except ImportError:
         raise ConfigError("qabot shards needs the Xapian Python bindings (qabot[xapian])") from None
+    from retrieval.index.backends.xapian_writer import check_buildable, check_out_dir
+
     settings = RetrieverSettings().with_overrides(parse_overrides(args.config))
+    check_buildable(settings, args.shards, args.jobs)  # refused before the corpus is read
+    check_out_dir(Path(args.out))
     documents, chunks, skipped = read_and_chunk(Path(args.corpus), settings)
     with tqdm(
         total=len(chunks), desc="shards", unit="chunk", file=sys.stderr, disable=args.no_progress

@@ -96,6 +96,15 @@ def merge_spans(parts: Sequence[dict[str, DocumentTally]]) -> list[DocumentSpan]
     return sorted(spans, key=lambda span: span.start)
 
 
+def check_buildable(settings: RetrieverSettings, shard_count: int, jobs: int | None) -> None:
+    if shard_count < 1:
+        raise ConfigError("--shards must be at least 1")
+    if jobs is not None and jobs < 1:
+        raise ConfigError("--jobs must be at least 1")
+    if settings.variant != "okapi":  # l and plus have no exact Xapian form (Xapian's BM25 is Okapi's)
+        raise ConfigError("the xapian backend reproduces BM25 Okapi only (variant=okapi)")
+
+
 def check_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise ConfigError(f"{out_dir} already exists and is not empty; build new shards in a new folder")
@@ -116,7 +125,8 @@ def write_shards(
     """Tokenize the chunks as the in-memory index does and write `out_dir/shard-*` and the stub; returns
     the stub's path. `out_dir` must be new or empty: a corpus version is rolled out by building new
     shards beside the old ones and swapping the stub."""
-    check_out_dir(out_dir)  # before tokenizing: that is the slow part
+    check_buildable(settings, shard_count, jobs)  # before tokenizing: that is the slow part
+    check_out_dir(out_dir)
     cache = token_cache or TokenCache()
     runs: list[tuple[str, Sequence[Sequence[str]]]] = [
         (WORD_PREFIX, cache.tokenize([index_text(c, settings) for c in chunks], settings))
@@ -144,12 +154,7 @@ def write_tokenized_shards(
     """Shards of chunks already tokenized: `runs` is (term prefix, tokens per chunk), word run first
     (benchmarks compose these, as `Index.from_tokens`). `jobs` processes write shards at once (default:
     one per shard, up to the cores); lazy sequences must then be picklable."""
-    if shard_count < 1:
-        raise ConfigError("--shards must be at least 1")
-    if jobs is not None and jobs < 1:
-        raise ConfigError("--jobs must be at least 1")
-    if settings.variant != "okapi":
-        raise ConfigError("the xapian backend reproduces BM25 Okapi only (variant=okapi)")
+    check_buildable(settings, shard_count, jobs)
     if not chunks:
         raise CorpusError("cannot index an empty corpus")
     check_out_dir(out_dir)
