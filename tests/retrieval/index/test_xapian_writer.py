@@ -17,6 +17,7 @@ from retrieval.index.backends.xapian_writer import merge_counts, shard_name, wri
 from retrieval.index.bm25 import index_text
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings
+from retrieval.types import Chunk
 
 xapian = pytest.importorskip("xapian")
 
@@ -91,3 +92,30 @@ def test_a_strided_view_reads_one_shards_share_and_pickles() -> None:
     assert list(pickle.loads(pickle.dumps(view))) == [1, 4, 7]
     assert shard_part(list(items), 2, 4) == [2, 6]  # lists are sliced, not wrapped
     assert list(shard_part(range(10), 3, 4)) == [3, 7]
+
+
+def test_spans_are_kept_only_for_consecutive_doc_ordinal_chunks(retriever: Retriever) -> None:
+    from retrieval.index.backends.xapian_shard import DocumentTally
+    from retrieval.index.backends.xapian_writer import merge_spans
+    from retrieval.index.positions import DocumentSpan, walk_positions
+
+    def tallies(chunks: list[Chunk], shard_count: int) -> list[dict[str, DocumentTally]]:
+        parts: list[dict[str, DocumentTally]] = [{} for _ in range(shard_count)]
+        for position, chunk in enumerate(chunks):
+            part = parts[position % shard_count]
+            part.setdefault(chunk.doc_id, DocumentTally(position, position)).add(chunk, position)
+        return parts
+
+    chunks = list(retriever.chunks)
+    spans = merge_spans(tallies(chunks, 3))
+    assert spans is not None
+    walked = walk_positions(chunks).by_doc
+    assert {s.doc_id: list(range(s.start, s.start + s.count)) for s in spans} == walked
+    assert all(
+        isinstance(s, DocumentSpan) and chunks[s.start].chunk_id == f"{s.doc_id}#{s.first}" for s in spans
+    )
+    swapped = [chunks[1], chunks[0], *chunks[2:]]  # ordinals no longer follow positions
+    assert merge_spans(tallies(swapped, 2)) is None
+    other = next(c for c in chunks if c.doc_id != chunks[0].doc_id)
+    interleaved = [chunks[0], other, *[c for c in chunks[1:] if c is not other]]  # a document split in two
+    assert merge_spans(tallies(interleaved, 2)) is None
