@@ -1,4 +1,9 @@
-/* Kernel.top_k: document-at-a-time MaxScore over the segments (included by _bm25kernel.c). */
+/* Kernel.top_k: MaxScore over the segments (included by _bm25kernel.c). Per segment, document-at-a-time
+ * when the non-essential slots hold many more postings than the essential ones (they are then only probed),
+ * else term-at-a-time into the reused segment accumulator (cheaper per posting when most are visited). */
+#ifndef TAAT_RATIO
+#define TAAT_RATIO 4
+#endif
 
 /* The k best so far: a binary heap whose root is the worst (lowest score; among equal scores, the
  * highest document number, since the project orders ties by document number ascending). */
@@ -30,7 +35,6 @@ static void sift_down(Heap *h, Py_ssize_t i) {
     }
 }
 
-/* Documents arrive in ascending order, so a newcomer tied with the root is the worse of the two. */
 static void heap_offer(Heap *h, double score, int64_t doc) {
     if (h->n < h->cap) {
         Py_ssize_t i = h->n++;
@@ -39,7 +43,7 @@ static void heap_offer(Heap *h, double score, int64_t doc) {
             heap_swap(h, i, (i - 1) / 2);
             i = (i - 1) / 2;
         }
-    } else if (score > h->score[0]) {
+    } else if (score > h->score[0] || (score == h->score[0] && doc < h->doc[0])) {
         h->score[0] = score, h->doc[0] = doc;
         sift_down(h, 0);
     }
@@ -67,12 +71,67 @@ static int64_t seek(const uint16_t *low, int64_t pos, int64_t end, unsigned targ
 
 static unsigned current(const Kernel *self, const Slot *s) { return s->pos < s->end ? self->low[s->pos] : NO_DOC; }
 
-/* One segment: `act` holds the slots with a run here, sorted by bound ascending; cum[j] = sum of bounds 0..j. */
-static void score_segment(const Kernel *self, Slot *slots, Py_ssize_t m, Py_ssize_t *act, Py_ssize_t na,
-                          const double *cum, double *contrib, char *present, Py_ssize_t base, Heap *h) {
+/* One segment term-at-a-time, for segments where most postings would be visited anyway: the essential
+ * slots' documents (or a required slot's) get a fresh accumulator entry, then every active slot adds its
+ * contributions to those documents in query order, so each entry is the exact bincount sum; entries
+ * are offered to the heap from the touched list, never by scanning the segment. */
+static void taat_segment(Kernel *self, const Slot *slots, Py_ssize_t m, const Py_ssize_t *act, Py_ssize_t na,
+                         Py_ssize_t ne, const double *cum, char *role, Py_ssize_t base, Heap *h) {
+    if (++self->epoch == 0) { /* wrapped: forget every old stamp */
+        memset(self->stamp, 0, (size_t)self->segment_docs * sizeof(uint32_t));
+        self->epoch = 1;
+    }
+    const uint32_t epoch = self->epoch;
+    uint32_t *stamp = self->stamp;
+    double *acc = self->acc;
+    Py_ssize_t n_touched = 0;
+    /* Candidates: the essential slots' documents, or, when some slot is required (without it the other
+     * bounds cannot reach theta), only the shortest required slot's documents. */
+    const double theta0 = heap_threshold(h), total = cum[na - 1];
+    Py_ssize_t required = -1;
+    for (Py_ssize_t j = ne; j < na; j++) {
+        const Slot *s = &slots[act[j]];
+        if ((total - s->ub) * (1 + SLACK) <= theta0 &&
+            (required < 0 || s->end - s->pos < slots[act[required]].end - slots[act[required]].pos))
+            required = j;
+    }
+    memset(role, 0, (size_t)m); /* 0: no run in this segment, 1: adds to candidates only, 2: marks them */
+    for (Py_ssize_t j = 0; j < na; j++) role[act[j]] = (required < 0 ? j >= ne : j == required) ? 2 : 1;
+    for (Py_ssize_t j = 0; j < na; j++) {
+        if (role[act[j]] != 2) continue;
+        const Slot *s = &slots[act[j]];
+        for (int64_t p = s->pos; p < s->end; p++) {
+            unsigned d = self->low[p];
+            if (stamp[d] != epoch) stamp[d] = epoch, acc[d] = 0.0, self->touched[n_touched++] = (uint16_t)d;
+        }
+    }
+    for (Py_ssize_t i = 0; i < m; i++) { /* query order */
+        const Slot *s = &slots[i];
+        if (!role[i]) continue;
+        const double w = s->w;
+        const int weighted = s->weighted, must_hold = role[i] == 1;
+        for (int64_t p = s->pos; p < s->end; p++) {
+            unsigned d = self->low[p];
+            if (must_hold && stamp[d] != epoch) continue;
+            double c = weight(self, s->term, p, base + d);
+            acc[d] += weighted ? w * c : c;
+        }
+    }
     double theta = heap_threshold(h);
-    Py_ssize_t ne = 0; /* act[0:ne] are non-essential: together they cannot beat theta */
-    while (ne < na && cum[ne] * (1 + SLACK) <= theta) ne++;
+    for (Py_ssize_t i = 0; i < n_touched; i++) {
+        unsigned d = self->touched[i];
+        if (acc[d] >= theta) {
+            heap_offer(h, acc[d], base + d);
+            theta = heap_threshold(h);
+        }
+    }
+}
+
+/* One segment: `act` holds the slots with a run here, sorted by bound ascending; cum[j] = sum of bounds 0..j. */
+static void daat_segment(const Kernel *self, Slot *slots, Py_ssize_t m, const Py_ssize_t *act, Py_ssize_t na,
+                         Py_ssize_t ne, const double *cum, double *contrib, char *present, Py_ssize_t base,
+                         Heap *h) {
+    double theta = heap_threshold(h);
     for (;;) {
         if (ne == na) return;
         unsigned d = NO_DOC;
@@ -172,7 +231,20 @@ static PyObject *Kernel_top_k(Kernel *self, PyObject *args) {
         }
         double sum = 0.0;
         for (Py_ssize_t j = 0; j < na; j++) cum[j] = sum += slots[act[j]].ub;
-        score_segment(self, slots, m, act, na, cum, contrib, present, (Py_ssize_t)seg * self->segment_docs, &h);
+        double theta = heap_threshold(&h);
+        Py_ssize_t ne = 0; /* act[0:ne] are non-essential: together they cannot beat theta */
+        while (ne < na && cum[ne] * (1 + SLACK) <= theta) ne++;
+        if (ne == na) continue; /* nothing in this segment can enter the top k */
+        int64_t probed = 0, scanned = 0;
+        for (Py_ssize_t j = 0; j < na; j++) {
+            int64_t len = slots[act[j]].end - slots[act[j]].pos;
+            if (j < ne) probed += len; else scanned += len;
+        }
+        Py_ssize_t base = (Py_ssize_t)seg * self->segment_docs;
+        if (probed <= TAAT_RATIO * scanned)
+            taat_segment(self, slots, m, act, na, ne, cum, present, base, &h);
+        else
+            daat_segment(self, slots, m, act, na, ne, cum, contrib, present, base, &h);
     }
     result = heap_result(&h);
 done:
