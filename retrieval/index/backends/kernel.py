@@ -15,7 +15,8 @@ def load_c_kernel() -> ModuleType | None:
         from retrieval.index.backends import _bm25kernel  # type: ignore[attr-defined]
     except ImportError:
         return None
-    return _bm25kernel
+    module: ModuleType = _bm25kernel
+    return module
 
 
 def kernel_status() -> str:

@@ -57,7 +57,7 @@ class SparseBackend:
 
     @property
     def kernel(self) -> str:
-        """"c" when queries go to the compiled kernel, "numpy" otherwise."""
+        """ "c" when queries go to the compiled kernel, "numpy" otherwise."""
         return "c" if self._c_module is not None else "numpy"
 
     def build(self, corpus_tokens: Sequence[Sequence[str]]) -> None:

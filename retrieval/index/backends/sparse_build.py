@@ -52,7 +52,12 @@ class _Growing:
 
 
 def build_postings(
-    corpus_tokens: Sequence[Sequence[str]], variant: Variant, k1: float, b: float, epsilon: float, delta: float
+    corpus_tokens: Sequence[Sequence[str]],
+    variant: Variant,
+    k1: float,
+    b: float,
+    epsilon: float,
+    delta: float,
 ) -> tuple[dict[str, int], Postings, FloatArray]:
     """(vocabulary in first-seen order, postings, per-document norms) for the documents' token lists."""
     size = len(corpus_tokens)

@@ -18,7 +18,18 @@ import numpy as np
 from retrieval.index.backends.base import FloatArray, IntArray, is_array, require
 
 SEGMENT_DOCS = 1 << 12  # small segments keep build memory low and the per-segment bounds tight
-ARRAYS = ("idf", "doc_len", "seg_runs", "run_term", "run_start", "run_max", "low", "tf", "over_pos", "over_tf")
+ARRAYS = (
+    "idf",
+    "doc_len",
+    "seg_runs",
+    "run_term",
+    "run_start",
+    "run_max",
+    "low",
+    "tf",
+    "over_pos",
+    "over_tf",
+)
 
 
 @dataclass(frozen=True)
@@ -104,7 +115,9 @@ def from_arrays(arrays: dict[str, np.ndarray], size: int, terms: int) -> Posting
     )
     require(postings == 0 or int(tf.min()) >= 1, "term frequencies")
     overflow = len(over_pos) if isinstance(over_pos, np.ndarray) else -1
-    require(is_array(over_pos, np.int64, (overflow,)) and is_array(over_tf, np.int32, (overflow,)), "overflow")
+    require(
+        is_array(over_pos, np.int64, (overflow,)) and is_array(over_tf, np.int32, (overflow,)), "overflow"
+    )
     assert over_tf is not None
     require(bool(np.all(np.diff(over_pos) > 0)) and int(np.count_nonzero(tf == 255)) == overflow, "overflow")
     require(overflow == 0 or (int(over_pos[0]) >= 0 and int(over_pos[-1]) < postings), "overflow positions")

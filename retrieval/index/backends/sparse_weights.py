@@ -33,19 +33,22 @@ def compute_idf(variant: Variant, doc_freq: IntArray, size: int, epsilon: float)
 
 def doc_norms(variant: Variant, doc_len: np.ndarray, k1: float, b: float) -> FloatArray:
     """The document-only part of the weight: BM25L divides tf by it, Okapi and Plus add it to tf."""
-    avgdl = int(doc_len.sum(dtype=np.int64)) / len(doc_len)
+    total = int(doc_len.sum(dtype=np.int64))
+    if total == 0:  # every document empty: no posting will ever ask for a norm
+        return np.ones(len(doc_len))
+    avgdl = total / len(doc_len)
     dl = doc_len.astype(np.int64)
     if variant == "l":
-        length: FloatArray = 1 - b + b * dl / avgdl
+        length: FloatArray = (1 - b + b * dl / avgdl).astype(np.float64, copy=False)
         return length
-    norm: FloatArray = k1 * (1 - b + b * dl / avgdl)
+    norm: FloatArray = (k1 * (1 - b + b * dl / avgdl)).astype(np.float64, copy=False)
     return norm
 
 
 def posting_weights(
     variant: Variant, tf: FloatArray, norm: FloatArray, idf: float | FloatArray, k1: float, delta: float
 ) -> FloatArray:
-    """rank_bm25's per-term score expression for postings with term frequency `tf` and their documents' norm."""
+    """rank_bm25's per-term score expression for postings of frequency `tf` in documents of norm `norm`."""
     if variant == "l":
         ctd = tf / norm
         result: FloatArray = idf * tf * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
