@@ -17,7 +17,7 @@ import numpy as np
 
 from retrieval.index.backends.base import FloatArray, IntArray, is_array, require
 
-SEGMENT_DOCS = 1 << 12  # small segments keep build memory low and the per-segment bounds tight
+SEGMENT_DOCS = 1 << 11  # small: tight per-segment bounds, an L1-sized accumulator, little build memory
 ARRAYS = (
     "idf",
     "doc_len",
