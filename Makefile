@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORPUS ?= corpus
 
-.PHONY: run test install install-dev lint typecheck pytest bench bench-bot eval clean
+.PHONY: run test install install-dev lint typecheck pytest bench bench-bot bench-semantic eval clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -46,6 +46,9 @@ test: lint typecheck pytest
 
 bench: install
 	$(BIN)/qabot bench
+
+bench-semantic: install-dev
+	$(BIN)/python -m evaluation.semantic_latency
 
 bench-bot: install-dev
 	$(BIN)/python -m evaluation.bench_bot

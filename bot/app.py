@@ -30,7 +30,8 @@ from bot.retrying import RetryingRateLimiter
 from bot.settings import Settings
 from bot.state import BotState, attach_state
 from bot.texts import text
-from retrieval.retriever import Retriever
+from retrieval.ingest import DocumentCache
+from retrieval.retriever import Retriever, documents_cache
 
 logger = logging.getLogger(__name__)
 
@@ -49,11 +50,14 @@ def build_application(
     retriever: Retriever,
     *,
     load: Callable[[], Retriever] | None = None,
+    documents: Callable[[], DocumentCache | None] | None = None,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
 ) -> BotApplication:
     """The configured Application. `load` builds a fresh retriever for /reload (default: the corpus folder
-    with the current retriever's settings); `request` replaces HTTP (tests pass a recording one)."""
+    with the current retriever's settings); `documents` opens the documents cache `load` reads through
+    (default: the default cache's when `load` is the default, else none), where uploads are put once
+    read; `request` replaces HTTP (tests pass a recording one)."""
     builder = (
         Application.builder()
         .token(settings.token)
@@ -78,6 +82,7 @@ def build_application(
             load=load or partial(Retriever.from_corpus, settings.corpus_dir, retriever.settings),
             rate_limit=QuestionRateLimit(settings.rate_limit_per_minute),
             conversations=ConversationStore(window=settings.context_window_seconds),
+            documents_cache=documents or (lambda: None if load else documents_cache(None)),
         ),
     )
     add_handlers(application)

@@ -7,6 +7,7 @@ import os
 from collections import Counter
 
 from bot.texts import text
+from retrieval.ingest import beyond_title, chinese_reason
 from retrieval.normalize import to_script
 from retrieval.retriever import Retriever
 from retrieval.types import Document, Script
@@ -14,6 +15,18 @@ from retrieval.types import Document, Script
 
 def _title(doc: Document, script: Script) -> str:
     return html.escape(to_script(doc.title, script))
+
+
+def document_note(doc: Document, script: Script) -> str:
+    """（date）（讲话人：…；场合：…） after a title: the speaker and occasion only where stated and not
+    already in the title, as citations show them. Plain text: the caller escapes it."""
+    note = text("sources_date", script, date=doc.date) if doc.date else ""
+    speaker, occasion = (v if v in beyond_title(doc.title, v) else "" for v in (doc.speaker, doc.occasion))
+    parts = [text("sources_speaker", script, speaker=speaker)] if speaker else []
+    parts += [text("sources_occasion", script, occasion=occasion)] if occasion else []
+    if parts:
+        note += text("sources_attribution", script, parts="；".join(parts))
+    return to_script(note, script)
 
 
 def start_html(retriever: Retriever, script: Script, username: str) -> str:
@@ -40,21 +53,25 @@ def sources_html(retriever: Retriever, script: Script, admin: bool = False) -> s
     lines = [f"<b>{html.escape(header)}</b>"]
     for doc in retriever.documents:
         line = text("sources_item", script, title=_title(doc, script), chunks=per_doc[doc.doc_id])
-        if doc.date:
-            line += html.escape(text("sources_date", script, date=doc.date))
+        line += html.escape(document_note(doc, script))
         if doc.truncated:
             line += html.escape(text("sources_truncated", script))
         lines.append(f"• {line} <code>{html.escape(doc.doc_id)}</code>")
     if retriever.skipped:
         lines += ["", html.escape(text("sources_skipped", script))]
         lines += [
-            f"• {html.escape(_relative(name, retriever))}: {html.escape(_relative(reason, retriever))}"
+            f"• {html.escape(_relative(name, retriever))}：{html.escape(_reason(reason, retriever, script))}"
             for name, reason in retriever.skipped
         ]
     if admin and retriever.corpus_dir is not None:
         folder = str(retriever.corpus_dir.resolve())
         lines += ["", html.escape(text("sources_folder", script, folder=folder))]
     return "\n".join(lines)
+
+
+def _reason(reason: str, retriever: Retriever, script: Script) -> str:
+    """A skip reason in Chinese, in the asker's script, without the server's corpus path."""
+    return to_script(chinese_reason(_relative(reason, retriever)), script)
 
 
 def _relative(value: str, retriever: Retriever) -> str:

@@ -19,6 +19,10 @@ DEFAULT_CORPUS_DIR = "corpus"
 DEFAULT_RATE_LIMIT_PER_MINUTE = 20
 # Telegram's documented broadcast ceiling is about 30 messages per second.
 DEFAULT_MAX_SENDS_PER_SECOND = 30.0
+# An uploaded file is read in a child process killed after this long (a 200-page PDF takes about 3 s on
+# an idle machine), and a PDF with more pages than this is refused before its text is read.
+DEFAULT_UPLOAD_PARSE_SECONDS = 60.0
+DEFAULT_UPLOAD_MAX_PAGES = 500
 
 # BotFather tokens look like "123456789:AAH…" (numeric bot id, colon, 35 url-safe characters);
 # the check accepts 30–60 so a future length change does not lock users out.
@@ -40,6 +44,8 @@ class Settings:
     webhook_secret: str = ""
     # how long a chat's earlier question stays the context of a follow-up (retrieval/conversation)
     context_window_seconds: float = FOLLOW_UP_WINDOW
+    upload_parse_seconds: float = DEFAULT_UPLOAD_PARSE_SECONDS
+    upload_max_pages: int = DEFAULT_UPLOAD_MAX_PAGES
 
     @property
     def bot_url(self) -> str:
@@ -80,6 +86,12 @@ class Settings:
             webhook_secret=_webhook_secret(env.get("TELEGRAM_WEBHOOK_SECRET", "").strip()),
             context_window_seconds=_positive_float(
                 "CONTEXT_WINDOW_SECONDS", env.get("CONTEXT_WINDOW_SECONDS", ""), FOLLOW_UP_WINDOW
+            ),
+            upload_parse_seconds=_positive_float(
+                "UPLOAD_PARSE_SECONDS", env.get("UPLOAD_PARSE_SECONDS", ""), DEFAULT_UPLOAD_PARSE_SECONDS
+            ),
+            upload_max_pages=_positive_int(
+                "UPLOAD_MAX_PAGES", env.get("UPLOAD_MAX_PAGES", ""), DEFAULT_UPLOAD_MAX_PAGES
             ),
         )
 

@@ -14,6 +14,7 @@ from bot.fairness import UserTurns
 from bot.rate_limit import QuestionRateLimit
 from bot.settings import Settings
 from bot.store import AnswerStore
+from retrieval.ingest import DocumentCache
 from retrieval.retriever import Retriever
 
 _KEY = "qabot_state"
@@ -30,6 +31,8 @@ class BotState:
     refused_users: set[int] = field(default_factory=set)
     turns: UserTurns = field(default_factory=UserTurns)  # one question in flight per user
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # the documents cache `load` builds with (None: no cache), where an upload's Document is put
+    documents_cache: Callable[[], DocumentCache | None] = field(default=lambda: None)
 
 
 def attach_state(application: Application[Any, Any, Any, Any, Any, Any], state: BotState) -> None:

@@ -1,7 +1,8 @@
 """Documents admins add through the bot: checked, then saved into the corpus folder under a name of ours.
 
 A file is written to a hidden staging folder inside the corpus (hidden folders are never indexed), read
-there exactly as the corpus reader will read it, and only then moved into place with `os.replace` (atomic
+there exactly as the corpus reader will read it — in a child process with a time limit and a page cap
+(`bot.upload_parse`) — and only then moved into place with `os.replace` (atomic
 on one filesystem). The saved name is `upload-<sha256[:12]><detected suffix>`: nothing of the user's file
 name reaches a path. The original name, who sent it and when go into a JSON sidecar next to it
 (`<name>.meta.json`, which ingest uses only as a title of last resort).
@@ -17,7 +18,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.ingest import SIDECAR_SUFFIX, detect_format, read_document
+from bot.upload_parse import ParseLimits, ParseRefused, parse_upload
+from retrieval.ingest import SIDECAR_SUFFIX, DocumentCache, detect_format
 from retrieval.types import Document
 
 PREFIX = "upload-"
@@ -28,7 +30,13 @@ TEXT_SUFFIX = ".txt"
 
 
 class UploadError(Exception):
-    """The upload was refused; the message says why, in words for the admin. Nothing was saved."""
+    """The upload was refused and nothing was saved. `key` names the reply in `bot.texts`, `values` fill
+    it; a `reason` value is a coded reading reason (English), which the reply shows in Chinese."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key, values)
+        self.key = key
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -49,38 +57,53 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def save_upload(corpus_dir: Path, data: bytes, original_name: str, user_id: int) -> tuple[Upload, Document]:
-    """Check and save one uploaded file; UploadError (corpus untouched) when it cannot be indexed."""
+def save_upload(
+    corpus_dir: Path,
+    data: bytes,
+    original_name: str,
+    user_id: int,
+    limits: ParseLimits,
+    cache: DocumentCache | None = None,
+) -> tuple[Upload, Document]:
+    """Check and save one uploaded file; UploadError (corpus untouched) when it cannot be indexed.
+
+    The child's Document goes into `cache` (the documents cache the bot's index is built with), so the
+    re-index that follows reuses it and the bot process itself never parses the upload."""
     digest = hashlib.sha256(data).hexdigest()[:12]
     staging = corpus_dir / STAGING
     try:
         staging.mkdir(exist_ok=True)
     except OSError as exc:
-        raise UploadError(f"cannot write to the corpus folder: {exc.strerror or exc}") from exc
+        raise UploadError("upload_cannot_write", detail=exc.strerror or type(exc).__name__) from exc
     probe = staging / f"{digest}.part"
     try:
         probe.write_bytes(data)
         fmt = detect_format(probe)
         if fmt is not None and fmt not in ACCEPTED:
-            raise UploadError("unsupported file type (send .docx, .pdf, .doc, .html or .txt)")
+            raise UploadError("upload_unsupported")
         name = f"{PREFIX}{digest}{fmt or TEXT_SUFFIX}"
         if (corpus_dir / name).exists():
-            raise UploadError("this file was added before")
+            raise UploadError("upload_exists")
         staged = staging / name
         os.replace(probe, staged)
-        try:
-            document = read_document(staged, staging)
-        except UnicodeDecodeError as exc:
-            raise UploadError("unsupported file type (not a document, and not Chinese text)") from exc
-        except (ValueError, OSError) as exc:
-            raise UploadError(str(exc)) from exc
         upload = Upload(name, original_name, user_id, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
         meta = {"original_name": original_name, "uploaded_by": user_id, "uploaded_at": upload.uploaded_at}
-        _write_atomic(corpus_dir / (name + SIDECAR_SUFFIX), json.dumps(meta, ensure_ascii=False).encode())
+        sidecar = json.dumps(meta, ensure_ascii=False).encode()
+        # the sidecar beside the staged file too: the child reads exactly what the corpus will hold
+        _write_atomic(staging / (name + SIDECAR_SUFFIX), sidecar)
+        try:
+            document = parse_upload(staged, limits)
+        except ParseRefused as exc:
+            raise UploadError(
+                "upload_not_text" if exc.not_text else "upload_refused", reason=exc.reason
+            ) from exc
+        if cache is not None:
+            cache.remember(name, data, sidecar, document)
+        _write_atomic(corpus_dir / (name + SIDECAR_SUFFIX), sidecar)
         os.replace(staged, corpus_dir / name)
         return upload, document
     except OSError as exc:
-        raise UploadError(f"cannot save the file: {exc.strerror or exc}") from exc
+        raise UploadError("upload_cannot_save", detail=exc.strerror or type(exc).__name__) from exc
     finally:
         for leftover in staging.iterdir():
             with contextlib.suppress(OSError):

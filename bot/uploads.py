@@ -18,10 +18,13 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.access import is_admin
+from bot.listings import document_note
 from bot.state import bot_state
 from bot.texts import script_for_update, text
+from bot.upload_parse import ParseLimits
 from bot.upload_store import Upload, UploadError, list_uploads, remove_upload, save_upload
 from retrieval.errors import QabotError
+from retrieval.ingest import chinese_reason
 from retrieval.normalize import to_script
 from retrieval.retriever import Retriever
 from retrieval.types import Document, Script
@@ -33,6 +36,14 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}"
+
+
+def refusal(exc: UploadError, script: Script) -> str:
+    """The reply for a refused upload, in the asker's script; a reading reason is shown in Chinese."""
+    values = dict(exc.values)
+    if "reason" in values:
+        values["reason"] = chinese_reason(str(values["reason"]))
+    return to_script(text(exc.key, script, **values), script)
 
 
 def _warnings(document: Document, script: Script) -> list[str]:
@@ -67,43 +78,50 @@ async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     try:
         telegram_file = await sent.get_file()
         if (telegram_file.file_size or 0) > MAX_UPLOAD_BYTES:
-            raise UploadError(
-                text("upload_too_big", script, size=_megabytes(telegram_file.file_size or 0), limit=limit)
-            )
+            raise UploadError("upload_too_big", size=_megabytes(telegram_file.file_size or 0), limit=limit)
         data = bytes(await telegram_file.download_as_bytearray())
     except TelegramError as exc:
         logger.warning("download of an upload failed: %s", exc)
-        await message.reply_text(text("upload_refused", script, reason=str(exc)))
+        await message.reply_text(text("upload_download_failed", script))
         return
     except UploadError as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(refusal(exc, script))
         return
     if len(data) > MAX_UPLOAD_BYTES:
         await message.reply_text(text("upload_too_big", script, size=_megabytes(len(data)), limit=limit))
         return
+    settings = state.settings
+    limits = ParseLimits(settings.upload_parse_seconds, settings.upload_max_pages)
     async with state.reload_lock:
-        corpus_dir = state.settings.corpus_dir
+        corpus_dir = settings.corpus_dir
         try:
+            cache = await asyncio.to_thread(state.documents_cache)
             upload, _ = await asyncio.to_thread(
-                save_upload, corpus_dir, data, sent.file_name or "", message.from_user.id
+                save_upload, corpus_dir, data, sent.file_name or "", message.from_user.id, limits, cache
             )
             retriever = await asyncio.to_thread(state.load)
-        except (UploadError, QabotError) as exc:
-            await message.reply_text(text("upload_refused", script, reason=str(exc)))
+        except UploadError as exc:
+            logger.info("upload refused: %s %s", exc.key, exc.values)
+            await message.reply_text(refusal(exc, script))
+            return
+        except QabotError as exc:
+            await message.reply_text(refusal(UploadError("upload_refused", reason=str(exc)), script))
             return
         document = next((d for d in retriever.documents if d.path == upload.name), None)
         if document is None:  # read fine on its own, but left out of the corpus: a duplicate of a speech
-            reason = dict(retriever.skipped).get(upload.doc_id) or dict(retriever.skipped).get(
-                upload.name, ""
-            )
+            skipped = dict(retriever.skipped)
+            reason = skipped.get(upload.doc_id) or skipped.get(upload.name, "")
             await asyncio.to_thread(remove_upload, corpus_dir, upload)
-            await message.reply_text(text("upload_refused", script, reason=reason or "not indexed"))
+            refused = (
+                UploadError("upload_refused", reason=reason) if reason else UploadError("upload_not_indexed")
+            )
+            await message.reply_text(refusal(refused, script))
             return
         state.retriever = retriever
     logger.info("user %s added %s (%s)", message.from_user.id, upload.name, document.title)
     chunks = sum(1 for c in retriever.chunks if c.doc_id == document.doc_id)
-    date = text("sources_date", script, date=document.date) if document.date else ""
-    lines = [text("upload_added", script, title=to_script(document.title, script), date=date, chunks=chunks)]
+    note = document_note(document, script)
+    lines = [text("upload_added", script, title=to_script(document.title, script), note=note, chunks=chunks)]
     if warnings := _warnings(document, script):
         lines.append(text("upload_warnings", script, warnings="；".join(warnings)))
     await message.reply_text("\n".join(lines))

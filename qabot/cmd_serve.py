@@ -17,7 +17,8 @@ from bot.logs import TokenRedactor, configure_logging
 from bot.settings import Settings
 from qabot.options import add_retriever_options, settings_from_args, xapian_db
 from retrieval.errors import ConfigError
-from retrieval.retriever import Retriever
+from retrieval.ingest import DocumentCache
+from retrieval.retriever import Retriever, documents_cache
 
 logger = logging.getLogger("qabot.serve")
 
@@ -71,7 +72,11 @@ def run(args: argparse.Namespace) -> int:
         skipped,
         "file" if skipped == 1 else "files",
     )
-    application = build_application(settings, retriever, load=load)
+
+    def documents() -> DocumentCache | None:  # the cache `load` reads documents through, if any
+        return None if shards is not None or args.no_cache else documents_cache(args.cache_dir)
+
+    application = build_application(settings, retriever, load=load, documents=documents)
     try:
         _run(application, args, settings.webhook_secret)
     except InvalidToken:

@@ -25,6 +25,8 @@ def chunk_to_json(chunk: Chunk) -> dict[str, Any]:
         "redacted": chunk.redacted,
         "damaged": chunk.damaged,
         "date": chunk.date,
+        "speaker": chunk.speaker,
+        "occasion": chunk.occasion,
     }
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from rich.console import Group
 from rich.text import Text
 
-from retrieval.ingest import doc_tool
+from retrieval.ingest import doc_tool, parse_reason
 from retrieval.types import Chunk, Document
 
 
@@ -25,6 +25,14 @@ def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
     status = " · truncated by the site" if report.truncated else ""
     date = f" · {doc.date}" if doc.date else ""
     out.append(f"  {doc.path} · {doc.encoding}{date} · {plural(chunks, 'chunk')}{status}\n")
+    # shown even when the title says it: this is where an admin checks what was extracted
+    stated = [
+        f"{label}: {value}"
+        for label, value in (("speaker", doc.speaker), ("occasion", doc.occasion))
+        if value
+    ]
+    if stated:
+        out.append(f"  {' · '.join(stated)}\n")
     boilerplate = ", ".join(report.boilerplate_removed) or "none"
     out.append(f"  removed: pinyin ruby ×{report.pinyin_removed}; boilerplate: {boilerplate}\n")
     out.append(
@@ -41,6 +49,12 @@ def readers_line() -> Text:
     return Text(f"readers: .txt .md .docx .pdf .html .htm; {doc}")
 
 
+def _code(reason: str) -> str:
+    """The suffix " [code]" for a coded reason (the bot and the REPL show its Chinese wording)."""
+    parsed = parse_reason(reason)
+    return f" [{parsed[0]}]" if parsed else ""
+
+
 def corpus_report(
     documents: Sequence[Document], chunks: Sequence[Chunk], skipped: Sequence[tuple[str, str]]
 ) -> Group:
@@ -52,7 +66,7 @@ def corpus_report(
     parts.extend(document_block(d, per_doc[d.doc_id], redacted[d.doc_id]) for d in documents)
     if skipped:
         parts.append(Text(f"\n{plural(len(skipped), 'file')} skipped:", style="bold yellow"))
-        parts.extend(Text(f"  {path}: {reason}") for path, reason in skipped)
+        parts.extend(Text(f"  {path}: {reason}{_code(reason)}") for path, reason in skipped)
     else:
         parts.append(Text("\nNo files skipped."))
     return Group(*parts)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from rich.console import Group
 from rich.text import Text
 
+from retrieval.ingest import chinese_reason
 from retrieval.types import Chunk, Document
 
 
@@ -33,7 +34,13 @@ def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
     out.append(f"{doc.doc_id}  ", style="bold")
     out.append(f"《{doc.title}》\n", style="cyan")
     status = " · 原文被网站截断" if doc.truncated else ""
-    out.append(f"  {doc.path} · {doc.encoding} · {chunks} 个段落{status}")
+    date = f" · {doc.date}" if doc.date else ""
+    out.append(f"  {doc.path} · {doc.encoding}{date} · {chunks} 个段落{status}")
+    stated = [
+        f"{label}：{value}" for label, value in (("讲话人", doc.speaker), ("场合", doc.occasion)) if value
+    ]
+    if stated:
+        out.append("\n  " + " · ".join(stated))
     changes = _changes(doc, redacted_chunks)
     if changes:
         out.append("\n  " + "；".join(changes))
@@ -43,15 +50,15 @@ def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
 def sources_report(
     documents: Sequence[Document], chunks: Sequence[Chunk], skipped: Sequence[tuple[str, str]]
 ) -> Group:
-    """Every document's block, then the skipped files with reasons (the reasons stay as the library
-    wrote them: they are also what `qabot check` prints and what a log search finds)."""
+    """Every document's block, then the skipped files with reasons in Chinese (`qabot check` prints the
+    English wording with the reason's code, which is what a log search finds)."""
     per_doc = Counter(c.doc_id for c in chunks)
     redacted = Counter(c.doc_id for c in chunks if c.redacted)
     parts = [Text(f"{len(documents)} 篇讲话，{len(chunks)} 个段落\n", style="bold")]
     parts.extend(document_block(d, per_doc[d.doc_id], redacted[d.doc_id]) for d in documents)
     if skipped:
         parts.append(Text(f"\n跳过 {len(skipped)} 个文件：", style="bold yellow"))
-        parts.extend(Text(f"  {path}：{reason}") for path, reason in skipped)
+        parts.extend(Text(f"  {path}：{chinese_reason(reason)}") for path, reason in skipped)
     else:
         parts.append(Text("\n没有跳过任何文件。"))
     return Group(*parts)

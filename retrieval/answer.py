@@ -21,6 +21,7 @@ from retrieval.chunk.markers import (
 from retrieval.confidence import grade, measure
 from retrieval.index import Index
 from retrieval.index.expansion import Query
+from retrieval.ingest import beyond_title
 from retrieval.normalize import find_redactions, fold_for_matching, merge_spans, to_script
 from retrieval.types import SECTION_SEPARATOR, Answer, Chunk, Hit, Script
 
@@ -84,9 +85,12 @@ def number_withheld(excerpt: str) -> bool:
 
 
 def citation(chunk: Chunk) -> str:
-    """《title》 › section › ¶N (· yyyy-mm-dd when the speech's date is known) — pasted into reports."""
+    """《title》 › section › ¶N, then · speaker · occasion where stated and not already in the title, then
+    · yyyy-mm-dd when the speech's date is known — pasted into reports."""
     sections = "".join(SECTION_SEPARATOR + label for label in chunk.section)
     cited = messages.CITATION_FORMAT.format(title=chunk.title, sections=sections, paragraph=chunk.paragraph)
+    stated = beyond_title(chunk.title, chunk.speaker, chunk.occasion)
+    cited += "".join(messages.CITATION_PART.format(part=part) for part in stated)
     return cited + messages.CITATION_DATE.format(date=chunk.date) if chunk.date else cited
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from retrieval.chunk import chunk_document
 from retrieval.index import Index, TokenCache
 from retrieval.index.cache import default_cache_dir, pipeline_fingerprint
-from retrieval.ingest import DocumentCache, Progress, load_corpus
+from retrieval.ingest import DocumentCache, Progress, load_corpus, skip_reason
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Chunk, Document
 
@@ -35,7 +35,7 @@ def read_and_chunk(
         documents_cache.save()
     chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_min, settings.chunk_max)]
     skipped = tuple((s.path, s.reason) for s in corpus.skipped)
-    skipped += tuple((dup, f"same text as {kept}") for kept, dup in corpus.duplicates)
+    skipped += tuple((dup, skip_reason("duplicate", doc_id=kept)) for kept, dup in corpus.duplicates)
     return corpus.documents, chunks, skipped
 
 

@@ -22,6 +22,7 @@ WARN_DAMAGED = "原文此段有乱码，已尽量修复或删去，个别字句�
 WARN_REDACTED = "原文此段有被隐去的数字或名称（如 XX、*），引用时请核实。"
 
 CITATION_FORMAT = "《{title}》{sections} › ¶{paragraph}"
+CITATION_PART = " · {part}"  # the speaker, the occasion: appended where stated and not in the title
 CITATION_DATE = " · {date}"  # appended to a citation when the speech's date is known
 ELLIPSIS = "…"
 

@@ -40,9 +40,10 @@ class RetrieverSettings:
     semantic_lexical_weight: float = 0.7  # weighted RRF: weight of the lexical run (the dense run: 1 - this)
     semantic_rrf_k: int = 20  # k 5 vs 20 at weight 0.7: paraphrase hit@3 0.75 vs 0.85, direct hit@1 1.00 both
     semantic_rescue: float = 0.88  # top cosine at or above this turns a "none" into "low"
-    # OpenMP threads per question embedding: 1 keeps a busy machine from spinning (7x slower one at a time
-    # under load); 2 on an otherwise idle 2-core host is faster (docs/evaluation.md)
-    semantic_threads: int = 1
+    # OpenMP threads per embedding; 0 = auto: the process's usable cores, at most 2 (p95 per question on an
+    # idle 2-core host: 1 thread ~30 ms, 2 threads under 25 ms). Set 1 on a host busy with other work, where
+    # a second thread spins waiting for a core (docs/evaluation.md, "Optional semantic signal")
+    semantic_threads: int = 0
     # ranking: "bigram" fuses a character-bigram run with the word run (retrieval/index/fusion.py);
     # "auto" does so up to fusion_max_chunks chunks, beyond which the bigram index's memory and build
     # time (about 4x the word index's, docs/performance.md) outweigh its gain (+0.05 paraphrase hit@3,
@@ -60,8 +61,8 @@ class RetrieverSettings:
         if self.tokenizer not in get_args(TokenizerName):
             choices = ", ".join(get_args(TokenizerName))
             raise ConfigError(f"unknown tokenizer {self.tokenizer!r}; choose one of: {choices}")
-        if not 1 <= self.semantic_threads <= 64:
-            raise ConfigError(f"semantic_threads must be 1 to 64 (got {self.semantic_threads})")
+        if not 0 <= self.semantic_threads <= 64:
+            raise ConfigError(f"semantic_threads must be 0 (auto) to 64 (got {self.semantic_threads})")
 
     def with_overrides(self, overrides: dict[str, str]) -> RetrieverSettings:
         """Return a copy with NAME=VALUE strings parsed to each field's type."""

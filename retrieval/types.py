@@ -51,6 +51,9 @@ class Document:
     # (level, line) of lines the file marks as headings by style (Word Heading styles, bold short lines),
     # which the chunker treats as headings even without a 一、-style marker
     headings: tuple[tuple[int, str], ...] = ()
+    # who gave the speech and at what occasion, where the document states it (retrieval.ingest.attribution)
+    speaker: str = ""
+    occasion: str = ""
 
     @property
     def truncated(self) -> bool:
@@ -71,6 +74,8 @@ class Chunk:
     redacted: bool = False
     damaged: bool = False  # holds repaired or cut mojibake: the wording may be inexact
     date: str = ""
+    speaker: str = ""  # the document's, where stated
+    occasion: str = ""
 
     @property
     def section_label(self) -> str:

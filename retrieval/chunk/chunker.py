@@ -162,6 +162,8 @@ def chunk_document(doc: Document, min_chars: int = 80, max_chars: int = 400) -> 
                 redacted=redactions.overlaps(start, end),
                 damaged=damaged.touches(start, end),
                 date=doc.date,
+                speaker=doc.speaker,
+                occasion=doc.occasion,
             )
         )
     return _flag_cuts(chunks, doc.cuts)

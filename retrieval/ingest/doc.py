@@ -16,9 +16,9 @@ import tempfile
 from pathlib import Path
 
 from retrieval.ingest.raw import RawDocument
+from retrieval.ingest.reasons import SkipError
 
 TIMEOUT_SECONDS = 120
-NO_TOOL = "legacy .doc needs antiword or LibreOffice installed; save it as .docx"
 TOOLS = ("antiword", "soffice", "libreoffice")
 _TABLE_ROW = re.compile(r"^\|(.*)\|[ \t]*$", re.M)
 
@@ -32,7 +32,7 @@ def _run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(args, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise ValueError(f"{args[0]} took longer than {TIMEOUT_SECONDS} s") from exc
+        raise SkipError("doc-tool-timeout", tool=args[0], seconds=TIMEOUT_SECONDS) from exc
 
 
 def _antiword(path: str) -> str:
@@ -40,7 +40,7 @@ def _antiword(path: str) -> str:
     result = _run(["antiword", "-w", "0", "-m", "UTF-8.txt", path])
     if result.returncode != 0:
         reason = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["failed"]
-        raise ValueError(f"antiword cannot read it: {reason[0]}")
+        raise SkipError("doc-antiword-failed", detail=reason[0])
     return result.stdout.decode("utf-8", "replace")
 
 
@@ -61,18 +61,18 @@ def _libreoffice(tool: str, path: str) -> str:
         )
         out = Path(tmp, Path(path).with_suffix(".txt").name)
         if result.returncode != 0 or not out.is_file():
-            raise ValueError(f"LibreOffice cannot convert it (exit {result.returncode})")
+            raise SkipError("doc-libreoffice-failed", status=result.returncode)
         return out.read_text(encoding="utf-8-sig", errors="replace")
 
 
 def read_doc(path: Path) -> RawDocument:
     tool = doc_tool()
     if tool is None:
-        raise ValueError(NO_TOOL)
+        raise SkipError("doc-no-tool")
     absolute = os.path.abspath(path)  # never starts with "-": cannot be taken for an option
     text = _antiword(absolute) if tool == "antiword" else _libreoffice(tool, absolute)
     if not text.strip():
-        raise ValueError(f"{tool} found no text in it")
+        raise SkipError("doc-no-text", tool=tool)
     # antiword draws table rows as |cell |cell |: keep the cells, one row per line
     text = _TABLE_ROW.sub(lambda m: " ".join(c.strip() for c in m.group(1).split("|") if c.strip()), text)
     return RawDocument(text, f"doc · {tool}", complete=True)

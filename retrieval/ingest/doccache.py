@@ -22,14 +22,15 @@ from retrieval.types import Document, NormalizationReport
 
 log = logging.getLogger(__name__)
 
-FORMAT = "qabot-documents-1"
+FORMAT = "qabot-documents-2"  # 2: Document.speaker, Document.occasion
 
 
 def _tuples(value: Any) -> Any:
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-def _document(data: dict[str, Any]) -> Document:
+def document_from_data(data: dict[str, Any]) -> Document:
+    """A Document from `dataclasses.asdict` output after a JSON round trip (lists back to tuples)."""
     report = NormalizationReport(**{k: _tuples(v) for k, v in data.pop("report").items()})
     return Document(**{k: _tuples(v) for k, v in data.items()}, report=report)
 
@@ -60,7 +61,7 @@ class DocumentCache:
         if not isinstance(entry, dict):
             return None
         try:
-            document = _document(dict(entry))
+            document = document_from_data(dict(entry))
         except (TypeError, KeyError, AttributeError):
             return None  # written by another layout: read the file again
         self.used[key] = entry
@@ -68,6 +69,13 @@ class DocumentCache:
 
     def put(self, key: str, document: Document) -> None:
         self.used[key] = dataclasses.asdict(document)
+
+    def remember(self, rel_path: str, data: bytes, sidecar: bytes, document: Document) -> None:
+        """Add a document read elsewhere (the bot reads uploads in a child process) to the file, keeping
+        every entry it holds, so the next load reuses it instead of reading the file again."""
+        entry = dataclasses.asdict(document)
+        self.used = {**self.stored, **self.used, self.key(rel_path, data, sidecar): entry}
+        self.save()
 
     def save(self) -> None:
         """Write the documents of this run (atomically); a read-only cache folder only costs speed."""

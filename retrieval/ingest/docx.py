@@ -3,7 +3,7 @@
 Title-styled paragraphs give the title; Heading-styled paragraphs and short all-bold lines are headings
 (reported in `RawDocument.headings`, so the chunker knows them even without a 一、 marker); tables become
 one line per row; page headers, footers and field codes are not part of the body and never appear.
-Core properties (title, author, created) fill in what the text lacks.
+Core properties (title, author, subject, created) fill in what the text lacks.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from retrieval.ingest.raw import RawDocument
+from retrieval.ingest.reasons import SkipError
 
 # A bold line longer than this, or one ending like a sentence, is emphasis in the body, not a heading.
 BOLD_HEADING_MAX_CHARS = 40
@@ -102,7 +103,7 @@ def read_docx(path: Path) -> RawDocument:
             headings.append((min(deepest_styled + 1, MAX_LEVEL), line))
         lines.append(line)
     if not any(lines):
-        raise ValueError("no text in the document body")
+        raise SkipError("docx-no-text")
     props = document.core_properties
     created = props.created.date().isoformat() if props.created else ""
     return RawDocument(
@@ -112,6 +113,7 @@ def read_docx(path: Path) -> RawDocument:
         fallback_title=(props.title or "").strip(),
         date=created,
         author=(props.author or "").strip(),
+        subject=(props.subject or "").strip(),
         headings=tuple(headings),
         complete=True,
     )

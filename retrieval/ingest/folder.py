@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from retrieval.errors import CorpusError
+from retrieval.ingest.attribution import find_attribution
 from retrieval.ingest.dates import find_date
 from retrieval.ingest.doccache import DocumentCache
 from retrieval.ingest.names import display_name, doc_id_for, unique_doc_ids
 from retrieval.ingest.raw import RawDocument
 from retrieval.ingest.readers import READERS, read_raw
+from retrieval.ingest.reasons import SkipError, skip_reason
 from retrieval.ingest.walk import CorpusFile, CorpusScan, SkippedFile, scan_corpus
 from retrieval.normalize import normalize_document
 from retrieval.types import Document
@@ -68,10 +70,12 @@ def read_document(
     raw = read_raw(real or path)
     normalized = normalize_document(raw.text)
     if not normalized.text.strip():
-        raise ValueError("no speech text left after removing site boilerplate")
+        raise SkipError("only-boilerplate")
     stem = display_name(PurePath(path.stem))
     title = raw.title or normalized.title or raw.fallback_title or sidecar_title(path) or stem
     cuts, report = normalized.cuts, normalized.report
+    title = " ".join(title.split())
+    attribution = find_attribution(title, normalized.text, raw.author, raw.subject)
     if raw.complete and report.truncated and "truncation_notice" not in report.boilerplate_removed:
         # an office file ending in a table or signature line was not cut off by a web site
         cuts = tuple(c for c in cuts if c != len(normalized.text))
@@ -79,7 +83,7 @@ def read_document(
     return Document(
         doc_id=doc_id or doc_id_for(path, corpus_dir),
         path=display_name(path.relative_to(corpus_dir)),
-        title=" ".join(title.split()),
+        title=title,
         text=normalized.text,
         encoding=raw.encoding,
         cuts=cuts,
@@ -87,6 +91,8 @@ def read_document(
         damaged=normalized.damaged,
         date=find_date(raw.text) or raw.date,
         headings=styled_headings(raw),
+        speaker=attribution.speaker,
+        occasion=attribution.occasion,
     )
 
 
@@ -122,9 +128,9 @@ def iter_documents(
         try:
             yield _cached_read(file, corpus_dir, ids[file.path], cache)
         except UnicodeDecodeError:
-            yield SkippedFile(file.name, "cannot decode: not UTF-8/UTF-16, GB18030/GBK or Big5 text")
+            yield SkippedFile(file.name, skip_reason("undecodable"))
         except OSError as exc:  # str(exc) would show the absolute server path
-            yield SkippedFile(file.name, f"cannot read: {exc.strerror or type(exc).__name__}")
+            yield SkippedFile(file.name, skip_reason("unreadable", detail=exc.strerror or type(exc).__name__))
         except ValueError as exc:
             yield SkippedFile(file.name, str(exc))
         if progress is not None:

@@ -15,10 +15,12 @@ from pathlib import Path
 import lxml.html
 from lxml.etree import ParserError, _Element
 
+from retrieval.ingest import attribution_rules as A
 from retrieval.ingest import html_rules as R
 from retrieval.ingest.dates import find_date, parse_date
 from retrieval.ingest.encoding import decode_bytes
 from retrieval.ingest.raw import RawDocument
+from retrieval.ingest.reasons import SkipError
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -103,12 +105,18 @@ def _title(tree: _Element) -> str:
     return parts[0].strip() if parts else h1
 
 
-def _meta_date(tree: _Element) -> str:
+def _meta(tree: _Element, names: frozenset[str]) -> list[str]:
+    """The non-empty contents of the page's <meta> elements with one of these (lower-case) names."""
+    found = []
     for meta in tree.iter("meta"):
         name = str(meta.get("name") or meta.get("property") or "").lower()
-        if name in R.DATE_META_NAMES and (date := parse_date(str(meta.get("content") or ""))):
-            return date
-    return ""
+        if name in names and (content := " ".join(str(meta.get("content") or "").split())):
+            found.append(content)
+    return found
+
+
+def _meta_date(tree: _Element) -> str:
+    return next((d for d in map(parse_date, _meta(tree, R.DATE_META_NAMES)) if d), "")
 
 
 def read_html(path: Path) -> RawDocument:
@@ -116,7 +124,7 @@ def read_html(path: Path) -> RawDocument:
     try:
         tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text))
     except (ParserError, ValueError) as exc:
-        raise ValueError(f"not a readable HTML page: {exc}") from exc
+        raise SkipError("html-unreadable", detail=exc) from exc
     title = _title(tree)
     body = tree.find("body")
     lines = _lines(body if body is not None else tree)
@@ -127,6 +135,10 @@ def read_html(path: Path) -> RawDocument:
         if link_chars < R.LINK_SHARE * len(line) and not R.CHROME_LINES.search(line) and line != title
     ]
     if not kept:
-        raise ValueError("no article text on the page")
+        raise SkipError("html-no-article")
     date = _meta_date(tree) or find_date(page_text)
-    return RawDocument("\n".join(kept), f"{encoding} · html", title=title, date=date)
+    author = next(iter(_meta(tree, A.AUTHOR_META_NAMES)), "")
+    subject = next(iter(_meta(tree, A.OCCASION_META_NAMES)), "")
+    return RawDocument(
+        "\n".join(kept), f"{encoding} · html", title=title, date=date, author=author, subject=subject
+    )

@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from retrieval.ingest.dates import parse_date
 from retrieval.ingest.raw import RawDocument
+from retrieval.ingest.reasons import SkipError
 
-NO_TEXT_LAYER = "no text layer — scanned? OCR is not supported"
 # Header/footer candidates: this many lines at the top and bottom of each page.
 EDGE_LINES = 3
 # A line at a page edge on at least this share of pages (and at least 2 pages) is a running header/footer.
@@ -98,14 +98,25 @@ def _paragraphs(pages: list[list[str]]) -> list[str]:
     return paragraphs
 
 
-def _metadata(reader: PdfReader) -> tuple[str, str, str]:
+def _metadata(reader: PdfReader) -> tuple[str, str, str, str]:
+    """(title, author, subject, creation date) from the document information dictionary."""
     info = reader.metadata
     if info is None:
-        return "", "", ""
+        return "", "", "", ""
     created = str(info.get("/CreationDate") or "")
     digits = re.sub(r"^D:", "", created)[:8]
     date = parse_date(f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}") if len(digits) == 8 else ""
-    return str(info.title or "").strip(), str(info.author or "").strip(), date
+    fields = (info.title, info.author, info.subject)
+    title, author, subject = (str(value or "").strip() for value in fields)
+    return title, author, subject, date
+
+
+def page_count(path: Path) -> int:
+    """How many pages the PDF has (cheap: the page tree, not the text), for callers that cap it."""
+    reader = PdfReader(str(path))
+    if reader.is_encrypted:
+        reader.decrypt("")
+    return len(reader.pages)
 
 
 def read_pdf(path: Path) -> RawDocument:
@@ -115,10 +126,12 @@ def read_pdf(path: Path) -> RawDocument:
             reader.decrypt("")
             reader.pages[0].extract_text()
         except Exception as exc:  # pypdf raises several kinds here, some only without `cryptography`
-            raise ValueError("password-protected PDF: save a copy without the password") from exc
+            raise SkipError("pdf-password") from exc
     pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
     if not any(line.strip() for lines in pages for line in lines):
-        raise ValueError(NO_TEXT_LAYER)
-    title, author, date = _metadata(reader)
+        raise SkipError("no-text-layer")
+    title, author, subject, date = _metadata(reader)
     text = "\n".join(_paragraphs(_body_lines(pages)))
-    return RawDocument(text, "pdf", fallback_title=title, date=date, author=author, complete=True)
+    return RawDocument(
+        text, "pdf", fallback_title=title, date=date, author=author, subject=subject, complete=True
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 from retrieval.ingest.detect import FORMAT_NAMES, detect_format
 from retrieval.ingest.markdown import read_markdown
 from retrieval.ingest.raw import RawDocument
+from retrieval.ingest.reasons import SkipError
 from retrieval.ingest.text import read_text
 
 log = logging.getLogger(__name__)
@@ -45,24 +46,29 @@ BINARY_SUFFIXES = frozenset({".docx", ".pdf", ".doc"})
 
 def read_raw(path: Path) -> RawDocument:
     """The file read by the reader its content calls for: a renamed PDF or .docx is read as what it is,
-    a file whose name promises a binary format its bytes do not have is refused (ValueError)."""
+    a file whose name promises a binary format its bytes do not have is refused (SkipError: every
+    failure of a reader is one of the coded reasons, see `reasons`)."""
     suffix = path.suffix.lower()
     content = detect_format(path)
     if content == ".html" and suffix in (".html", ".htm"):
         content = suffix
     if content is None and suffix in BINARY_SUFFIXES:
-        raise ValueError(f"not {FORMAT_NAMES[suffix]}: renamed, or damaged")
+        raise SkipError("not-its-format", format=FORMAT_NAMES[suffix])
     if content is not None and content not in READERS:
-        raise ValueError(f"unsupported content: {FORMAT_NAMES[content]}")
+        raise SkipError("unsupported-content", format=FORMAT_NAMES[content])
     fmt = content or suffix
     if fmt != suffix:
         log.warning("%s is %s despite its name; read as such", path.name, FORMAT_NAMES[fmt])
     try:
         raw = READERS[fmt](path)
-    except (ValueError, OSError):
+    except (SkipError, OSError):
         raise
+    except UnicodeDecodeError:
+        if fmt not in BINARY_SUFFIXES:
+            raise  # a text file in no encoding we read: the caller's "cannot decode" reason
+        raise SkipError("damaged", suffix=fmt, detail="undecodable text inside") from None
     except Exception as exc:  # parsers of untrusted binaries fail in many ways: any failure is a skip
-        raise ValueError(f"damaged {fmt} file ({type(exc).__name__}: {exc})") from exc
+        raise SkipError("damaged", suffix=fmt, detail=f"{type(exc).__name__}: {exc}") from exc
     if fmt != suffix:
         raw = dataclasses.replace(raw, encoding=f"{raw.encoding} · named {suffix}")
     return raw

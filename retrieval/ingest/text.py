@@ -6,13 +6,14 @@ from pathlib import Path
 
 from retrieval.ingest.encoding import decode_bytes
 from retrieval.ingest.raw import RawDocument
+from retrieval.ingest.reasons import SkipError
 
 
 def read_text_file(path: Path) -> tuple[str, str]:
     """(text, encoding) of a plain-text file; raises ValueError for an empty one."""
     data = path.read_bytes()
     if not data.strip():
-        raise ValueError("empty file")
+        raise SkipError("empty-file")
     return decode_bytes(data)
 
 

