@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from qabot.options import add_retriever_options, settings_from_args, xapian_db
 from qabot.report import corpus_report, readers_line
+from retrieval.index import kernel_status
 from retrieval.retriever import Retriever, documents_cache, read_and_chunk
 from retrieval.semantic import semantic_status
 from retrieval.settings import RetrieverSettings
@@ -41,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     console.print(readers_line())
     console.print(corpus_report(documents, chunks, skipped))
     console.print(semantic_status(settings.semantic))
+    console.print(kernel_status())
     return 0
 
 

@@ -10,6 +10,7 @@ Leaves: `Index.top_k(terms, k) -> [(chunk position, score)]`.
 """
 
 from retrieval.index.backends import BACKEND_NAMES, DEFAULT_BACKEND
+from retrieval.index.backends.kernel import kernel_status
 from retrieval.index.bm25 import Index, index_text
 from retrieval.index.cache import (
     cache_path,
@@ -38,6 +39,7 @@ __all__ = [
     "corpus_fingerprint",
     "default_cache_dir",
     "index_text",
+    "kernel_status",
     "load_index",
     "make_fusion",
     "save_index",
