@@ -14,11 +14,14 @@ $(BIN)/python:
 # careful with folders named like your package"); it says nothing about this project, so it is hidden.
 QUIET_BUILD := PYTHONWARNINGS=ignore::UserWarning
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+# the optional C query kernel is compiled by the editable install (setup.py); a changed source rebuilds it
+KERNEL_SOURCES := setup.py retrieval/index/backends/_bm25kernel.c retrieval/index/backends/_bm25kernel_topk.h
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(KERNEL_SOURCES)
 	$(QUIET_BUILD) $(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(BIN)/python pyproject.toml requirements-semantic.txt
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml requirements-semantic.txt $(KERNEL_SOURCES)
 	$(QUIET_BUILD) $(BIN)/python -m pip install --quiet -e '.[dev,xapian]'
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-semantic.txt
 	touch $(VENV)/.installed $@

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import os
-from collections import Counter
 
 from bot.texts import text
 from retrieval.ingest import beyond_title, chinese_reason
@@ -48,7 +47,7 @@ def help_html(script: Script) -> str:
 def sources_html(retriever: Retriever, script: Script, admin: bool = False) -> str:
     """Every document with its chunk count and a note when the scraped page was cut off; skipped files by
     their name inside the corpus folder. Only an admin is also shown where that folder is on the server."""
-    per_doc = Counter(chunk.doc_id for chunk in retriever.chunks)
+    per_doc = retriever.index.chunk_counts().per_doc  # over shards: from their metadata, no chunk read
     header = text("sources_header", script, count=len(retriever.documents), chunks=len(retriever.chunks))
     lines = [f"<b>{html.escape(header)}</b>"]
     for doc in retriever.documents:

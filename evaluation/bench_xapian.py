@@ -8,6 +8,7 @@ the ranking past fusion_max_chunks, where scaling out matters.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -46,6 +47,7 @@ class ShardBenchOptions:
     out_dir: Path
     queries: int = 500
     seed: int = 0
+    jobs: int | None = None  # shard build processes (default: one per shard, up to the cores)
 
 
 class SyntheticChunks(LazyChunks):
@@ -78,6 +80,7 @@ def bench_size(
     size: int, options: ShardBenchOptions, queries: Sequence[str], scratch: Path
 ) -> list[dict[str, Any]]:
     from retrieval.index.backends.xapian_index import open_shard_index
+    from retrieval.index.backends.xapian_pool import default_jobs
     from retrieval.index.backends.xapian_scoring import WORD_PREFIX
     from retrieval.index.backends.xapian_writer import shard_name, write_tokenized_shards
 
@@ -96,14 +99,17 @@ def bench_size(
     for count in options.shard_counts:
         out = scratch / f"{size}-{count}"
         start = time.perf_counter()
-        write_tokenized_shards(
-            out,
-            (SYNTHETIC_DOC,),
-            SyntheticChunks(corpus),
-            [(WORD_PREFIX, corpus.tokens_view())],
-            settings,
-            count,
-        )
+        with tqdm(total=size, desc=f"build {count} × {size:,}", leave=False, file=sys.stderr) as bar:
+            write_tokenized_shards(
+                out,
+                (SYNTHETIC_DOC,),
+                SyntheticChunks(corpus),
+                [(WORD_PREFIX, corpus.tokens_view())],
+                settings,
+                count,
+                progress=bar.update,
+                jobs=options.jobs,
+            )
         build_s = time.perf_counter() - start
         shards = [out / shard_name(s) for s in range(count)]
         with shard_servers(shards) as servers:
@@ -117,6 +123,7 @@ def bench_size(
                 "engine": "xapian-tcpsrv",
                 "shards": count,
                 "build_s": build_s,
+                "build_jobs": options.jobs or default_jobs(count),
                 "shards_mb": folder_mb(out),
                 "top10_equal": agree,
                 **latency_summary(latencies),
@@ -130,6 +137,7 @@ def run_shard_bench(options: ShardBenchOptions) -> dict[str, Any]:
     queries = query_set(options.corpus_dir, options.queries)
     options.out_dir.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-xapian-", dir=options.out_dir) as scratch:
         for size in options.sizes:
             rows += bench_size(size, options, queries, Path(scratch))
@@ -138,5 +146,7 @@ def run_shard_bench(options: ShardBenchOptions) -> dict[str, Any]:
         "query_count": len(queries),
         "top_k": TOP_K,
         "peak_rss_mb": peak_rss_mb(),
+        "load_average_before": load_before,  # the machine is shared: note how busy it was
+        "load_average_after": os.getloadavg(),
         "results": rows,
     }

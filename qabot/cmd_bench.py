@@ -47,6 +47,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--shard-counts", default="1,2,4", metavar="N,N", help="xapian: shard servers per run (default 1,2,4)"
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="J",
+        help="xapian: shard build processes (default: one per shard, up to the cores)",
+    )
     parser.add_argument("--queries", type=int, default=500, help="queries per configuration (default 500)")
     parser.add_argument("--corpus", default="corpus", help="corpus folder whose sentences are recombined")
     parser.add_argument("--out", default="bench-out", help="folder for bench.json and latency.png")
@@ -110,7 +116,11 @@ def run_xapian(args: argparse.Namespace, sizes: tuple[int, ...]) -> int:
     counts = tuple(int(c) for c in args.shard_counts.split(",") if c.strip().isdigit() and int(c) > 0)
     if not counts:
         raise ConfigError("--shard-counts: e.g. 1,2,4")
-    options = ShardBenchOptions(sizes, counts, Path(args.corpus), Path(args.out), args.queries)
+    if args.jobs is not None and args.jobs < 1:
+        raise ConfigError("--jobs must be at least 1")
+    options = ShardBenchOptions(
+        sizes, counts, Path(args.corpus), Path(args.out), args.queries, jobs=args.jobs
+    )
     report = run_shard_bench(options)
     (options.out_dir / "bench-xapian.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     table = Table("chunks", "engine", "shards", "build s", "shards MB", "p50 ms", "p95 ms", "top-10 equal")

@@ -105,7 +105,7 @@ class Repl:
             self.console.print("已开始新话题。")
         elif name == "/sources":
             r = self.retriever
-            self.console.print(sources_report(r.documents, r.chunks, r.skipped))
+            self.console.print(sources_report(r.documents, r.chunks, r.skipped, r.index.chunk_counts()))
         elif name == "/k" and (k := parse_k(arg)) is not None:
             self.k = k
             self.console.print(f"每次显示 {self.k} 条结果。")

@@ -31,6 +31,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     build.add_argument(
         "--config", action="append", default=[], metavar="NAME=VALUE", help="override a retriever setting"
     )
+    build.add_argument(
+        "--jobs",
+        type=int,
+        metavar="J",
+        help="processes writing shards at once (default: one per shard, up to the number of cores)",
+    )
     build.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     build.set_defaults(func=run_build)
 
@@ -40,13 +46,24 @@ def run_build(args: argparse.Namespace) -> int:
         from retrieval.index.backends.xapian_writer import write_shards
     except ImportError:
         raise ConfigError("qabot shards needs the Xapian Python bindings (qabot[xapian])") from None
+    from retrieval.index.backends.xapian_writer import check_buildable, check_out_dir
+
     settings = RetrieverSettings().with_overrides(parse_overrides(args.config))
+    check_buildable(settings, args.shards, args.jobs)  # refused before the corpus is read
+    check_out_dir(Path(args.out))
     documents, chunks, skipped = read_and_chunk(Path(args.corpus), settings)
     with tqdm(
         total=len(chunks), desc="shards", unit="chunk", file=sys.stderr, disable=args.no_progress
     ) as bar:
         stub = write_shards(
-            Path(args.out), documents, chunks, settings, args.shards, skipped=skipped, progress=bar.update
+            Path(args.out),
+            documents,
+            chunks,
+            settings,
+            args.shards,
+            skipped=skipped,
+            progress=bar.update,
+            jobs=args.jobs,
         )
     print(f"{len(chunks)} chunks of {len(documents)} documents in {args.shards} shards; stub: {stub}")
     return 0

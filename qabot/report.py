@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
 
 from retrieval.ingest import doc_tool, parse_reason
 from retrieval.types import Chunk, Document
+
+if TYPE_CHECKING:
+    from retrieval.index import ChunkCounts
 
 
 def plural(count: int, noun: str) -> str:
@@ -56,13 +59,20 @@ def _code(reason: str) -> str:
 
 
 def corpus_report(
-    documents: Sequence[Document], chunks: Sequence[Chunk], skipped: Sequence[tuple[str, str]]
+    documents: Sequence[Document],
+    chunks: Sequence[Chunk],
+    skipped: Sequence[tuple[str, str]],
+    counts: ChunkCounts | None = None,
 ) -> Group:
-    """Every document's block, then the skipped files with reasons."""
-    per_doc = Counter(c.doc_id for c in chunks)
-    redacted = Counter(c.doc_id for c in chunks if c.redacted)
-    counts = f"{plural(len(documents), 'document')}, {plural(len(chunks), 'chunk')}\n"
-    parts: list[Text] = [Text(counts, style="bold")]
+    """Every document's block, then the skipped files with reasons. `counts` (an index's, e.g. from shard
+    metadata) spares walking the chunks."""
+    if counts is None:
+        from retrieval.index import ChunkCounts
+
+        counts = ChunkCounts.of(chunks)
+    per_doc, redacted = counts.per_doc, counts.redacted
+    totals = f"{plural(len(documents), 'document')}, {plural(len(chunks), 'chunk')}\n"
+    parts: list[Text] = [Text(totals, style="bold")]
     parts.extend(document_block(d, per_doc[d.doc_id], redacted[d.doc_id]) for d in documents)
     if skipped:
         parts.append(Text(f"\n{plural(len(skipped), 'file')} skipped:", style="bold yellow"))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
 
 from retrieval.ingest import chinese_reason
 from retrieval.types import Chunk, Document
+
+if TYPE_CHECKING:
+    from retrieval.index import ChunkCounts
 
 
 def _changes(doc: Document, redacted_chunks: int) -> list[str]:
@@ -48,12 +51,18 @@ def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
 
 
 def sources_report(
-    documents: Sequence[Document], chunks: Sequence[Chunk], skipped: Sequence[tuple[str, str]]
+    documents: Sequence[Document],
+    chunks: Sequence[Chunk],
+    skipped: Sequence[tuple[str, str]],
+    counts: ChunkCounts | None = None,
 ) -> Group:
     """Every document's block, then the skipped files with reasons in Chinese (`qabot check` prints the
     English wording with the reason's code, which is what a log search finds)."""
-    per_doc = Counter(c.doc_id for c in chunks)
-    redacted = Counter(c.doc_id for c in chunks if c.redacted)
+    if counts is None:
+        from retrieval.index import ChunkCounts
+
+        counts = ChunkCounts.of(chunks)  # an index's own (shards: from metadata) spares the walk
+    per_doc, redacted = counts.per_doc, counts.redacted
     parts = [Text(f"{len(documents)} 篇讲话，{len(chunks)} 个段落\n", style="bold")]
     parts.extend(document_block(d, per_doc[d.doc_id], redacted[d.doc_id]) for d in documents)
     if skipped:

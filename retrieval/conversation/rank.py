@@ -19,7 +19,6 @@ Weights chosen with the follow-up cases of `qabot eval` (docs/evaluation.md).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +26,7 @@ import numpy.typing as npt
 from retrieval.chunk.markers import ENUMERATION_PATTERNS, HEADING_PATTERNS
 from retrieval.conversation.rule import followup_words
 from retrieval.conversation.turns import Turn
-from retrieval.index import Index
+from retrieval.index import Index, Positions, walk_positions
 from retrieval.index.backends.base import select_top_k
 from retrieval.normalize import fold_for_matching
 
@@ -88,24 +87,17 @@ def rank_followup(
     return [(p, float(bm25[p])) for p, _ in order]
 
 
-@dataclass(frozen=True)
-class Positions:
-    """Where chunks sit in an index: by document and by chunk id."""
-
-    by_doc: dict[str, list[int]]
-    by_id: dict[str, int]
-
-
 _positions_cache: list[tuple[Sequence[object], Positions]] = []
 
 
 def positions(index: Index) -> Positions:
-    """Chunk positions per document and per id, computed once per index (only the latest is kept)."""
+    """Chunk positions per document and per id: the index's own (shards: from metadata), else walked
+    once per index (only the latest is kept)."""
+    known = index.known_positions()
+    if known is not None:
+        return known
     if _positions_cache and _positions_cache[0][0] is index.chunks:
         return _positions_cache[0][1]
-    by_doc: dict[str, list[int]] = {}
-    for position, chunk in enumerate(index.chunks):
-        by_doc.setdefault(chunk.doc_id, []).append(position)
-    found = Positions(by_doc, {chunk.chunk_id: p for p, chunk in enumerate(index.chunks)})
+    found = walk_positions(index.chunks)
     _positions_cache[:] = [(index.chunks, found)]
     return found

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from retrieval.index.backends import Backend, Weights, make_backend
+from retrieval.index.positions import ChunkCounts, Positions
 from retrieval.index.tokencache import TokenCache
 from retrieval.normalize import fold_for_matching
 from retrieval.settings import RetrieverSettings
@@ -83,6 +84,15 @@ class Index:
     def has_ngram(self, gram: str) -> bool:
         """Whether a character or character bigram occurs in some indexed term."""
         return gram in self.vocabulary_ngrams
+
+    def known_positions(self) -> Positions | None:
+        """Chunk positions per document and per id when the index has them without reading every chunk
+        (shards keep them as metadata); None: walk the chunks."""
+        return None
+
+    def chunk_counts(self) -> ChunkCounts:
+        """Chunks, and chunks holding a redaction, per document (shards: from their metadata)."""
+        return ChunkCounts.of(self.chunks)
 
     def idf(self, term: str) -> float:
         """Always-positive idf (Lucene form); a term absent from the corpus gets the largest weight."""

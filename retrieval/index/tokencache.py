@@ -7,6 +7,7 @@ first build spreads over the machine's cores.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -68,8 +69,13 @@ class TokenLists(Sequence[list[str]]):
 
 
 def joined_token_lists(joined: Sequence[str]) -> TokenLists:
-    """Token lists stored as joined strings, split on access."""
-    return TokenLists(len(joined), lambda i: split_tokens(joined[i]))
+    """Token lists stored as joined strings, split on access (picklable: shard builds hand them to
+    worker processes)."""
+    return TokenLists(len(joined), functools.partial(_split_at, joined))
+
+
+def _split_at(joined: Sequence[str], i: int) -> list[str]:
+    return split_tokens(joined[i])
 
 
 def split_tokens(joined: str) -> list[str]:

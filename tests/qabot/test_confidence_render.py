@@ -77,3 +77,14 @@ def test_check_says_whether_the_semantic_signal_is_on(
     code, out, _ = run_cli(["check", "--corpus", str(corpus_dir)], capsys)
     assert code == 0
     assert "semantic signal: off" in " ".join(out.split())
+
+
+def test_check_says_which_query_kernel_is_in_use(
+    corpus_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from retrieval.index.backends.kernel import load_c_kernel
+
+    code, out, _ = run_cli(["check", "--corpus", str(corpus_dir)], capsys)
+    assert code == 0
+    expected = "C extension _bm25kernel" if load_c_kernel() is not None else "query kernel: numpy"
+    assert expected in " ".join(out.split())

@@ -67,6 +67,25 @@ def test_build_writes_shards_a_stub_and_a_progress_bar(
     assert code == 2 and "not empty" in stderr  # a new corpus version goes to a new folder
 
 
+def test_parallel_and_sequential_builds_answer_identically(
+    corpus_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = []
+    for jobs in ("1", "3"):
+        out = tmp_path / f"jobs-{jobs}"
+        build = ["shards", "build", "--corpus", str(corpus_dir), "--shards", "3", "--jobs", jobs]
+        code, stdout, stderr = run_cli([*build, "--out", str(out)], capsys)
+        assert code == 0 and "3 shards" in stdout and "chunk" in stderr
+        code, got, _ = run_cli(["ask", "--json", "--xapian-db", str(out)], capsys, dev_stdin())
+        assert code == 0
+        answers.append(got)
+    assert answers[0] == answers[1] and answers[0].count("\n") > 10  # byte for byte, scores included
+    code, _, stderr = run_cli(
+        ["shards", "build", "--shards", "2", "--jobs", "0", "--out", str(tmp_path / "x")], capsys
+    )
+    assert code == 2 and "--jobs" in stderr
+
+
 def test_ask_json_through_local_shards_equals_in_memory(
     corpus_dir: Path, shard_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -181,8 +200,10 @@ def test_eval_over_shards_measures_what_the_in_memory_index_measures(
     assert got_scores == pytest.approx(expected_scores, abs=SCORE_TOLERANCE)
 
 
-def test_concurrent_questions_share_the_remote_connection_safely(shard_dir: Path, tmp_path: Path) -> None:
-    """The bot asks from worker threads; one connection under a lock answers them all correctly."""
+def test_concurrent_questions_over_remote_shards_answer_as_one_at_a_time(
+    shard_dir: Path, tmp_path: Path
+) -> None:
+    """The bot asks from worker threads, each over its own connections; all answers are right."""
     from concurrent.futures import ThreadPoolExecutor
 
     tcpsrv()
@@ -211,3 +232,50 @@ def test_conversations_through_shards_equal_in_memory(
     code, got, _ = run_cli([*base, "--xapian-db", str(shard_dir)], capsys, stdin)
     assert code == 0
     assert_same_json(expected, got)
+
+
+def test_threads_search_the_shards_at_the_same_time_each_on_its_own_connection(
+    shard_dir: Path, tmp_path: Path
+) -> None:
+    """Four threads are inside a shard search at once (a barrier all of them must reach while searching:
+    one connection under a lock would let only one in), each with its own database object."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from retrieval.index.backends.xapian_stub import ShardDatabase, parse_stub
+
+    tcpsrv()
+    threads = 4
+    barrier = threading.Barrier(threads, timeout=20)
+    with shard_servers([shard_dir / "shard-0", shard_dir / "shard-1"]) as servers:
+        database = ShardDatabase(parse_stub(remote_stub(tmp_path / "remote.stub", servers)))
+
+        def search(_: int) -> tuple[int, int]:
+            def inside(db: Any) -> tuple[int, int]:
+                barrier.wait()  # raises BrokenBarrierError if the threads cannot all be in here at once
+                return id(db), int(db.get_doccount())
+
+            return database.run(inside)
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            results = list(pool.map(search, range(threads)))
+    assert len({db for db, _ in results}) == threads
+    assert len({count for _, count in results}) == 1
+
+
+@pytest.mark.parametrize("variant", ["l", "plus"])
+def test_variants_other_than_okapi_are_refused_in_one_line(
+    variant: str, shard_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """BM25L and BM25+ have no exact Xapian form: building, asking and evaluating with them is refused."""
+    line = "qabot: the xapian backend reproduces BM25 Okapi only (variant=okapi)"
+    config = ["--config", f"variant={variant}"]
+    build = ["shards", "build", "--shards", "2", "--out", str(tmp_path / "v"), *config]
+    ask = ["ask", "--xapian-db", str(shard_dir), *config, "秸秆焚烧怎么管？"]
+    evaluate = ["eval", "--no-progress", "--out", str(tmp_path / "e"), "--xapian-db", str(shard_dir)]
+    for argv in (build, ask, [*evaluate, *config], [*evaluate, "--compare", f"variant={variant}"]):
+        code, out, err = run_cli(argv, capsys)
+        assert (code, out, err.splitlines()) == (2, "", [line]), argv
+    assert not (tmp_path / "v").exists()  # refused before anything was written
+    code, _, _ = run_cli(["ask", "--xapian-db", str(shard_dir), "--config", "k1=1.2", "秸秆焚烧"], capsys)
+    assert code == 0  # k1, b and epsilon apply at query time: any of them works over the same shards

@@ -1,17 +1,16 @@
-"""The fast default backend: a precomputed term-major (CSC) matrix of per-document BM25 term weights.
+"""The fast default backend: compact postings (sparse_layout) scored exactly as rank_bm25 scores them.
 
-Each posting stores the exact float64 contribution rank_bm25 would add for that (term, document), computed
-with the same operations in the same order (and idf with math.log, as rank_bm25 does), so a query's score
-is the sum of its terms' postings in query order: bit-for-bit rank_bm25's `get_scores`. A query costs
-O(total postings of its terms + corpus size) in numpy instead of O(query terms × corpus size) in Python.
+Each posting keeps the term frequency; its weight is computed at query time with rank_bm25's expression in
+its order of operations (sparse_weights), so a query's score is the sum of its terms' contributions in query
+order: bit-for-bit rank_bm25's `get_scores`. Okapi and BM25L top-k with every idf > 0 go to the optional C
+kernel (exact MaxScore, never touching all N documents); BM25+ (which adds idf × δ to every document),
+non-positive idf, and a missing extension use numpy over the same postings.
 """
 
 from __future__ import annotations
 
-import math
-from array import array
-from collections import Counter
 from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
 
@@ -23,68 +22,56 @@ from retrieval.index.backends.base import (
     Variant,
     Weights,
     check_weights,
-    is_array,
-    require,
     select_top_k,
 )
+from retrieval.index.backends.kernel import load_c_kernel
+from retrieval.index.backends.sparse_build import build_postings
+from retrieval.index.backends.sparse_layout import SEGMENT_DOCS, Postings, from_arrays
+from retrieval.index.backends.sparse_weights import doc_norms, posting_weights
+
+KernelChoice = Literal["auto", "numpy"]
 
 
 class SparseBackend:
-    """BM25 (Okapi, L or Plus) with rank_bm25's semantics over a scipy CSC weight matrix."""
+    """BM25 (Okapi, L or Plus) with rank_bm25's semantics over compact postings."""
 
     name = "sparse"
 
-    def __init__(self, *, variant: Variant, k1: float, b: float, epsilon: float, delta: float) -> None:
+    def __init__(
+        self,
+        *,
+        variant: Variant,
+        k1: float,
+        b: float,
+        epsilon: float,
+        delta: float,
+        kernel: KernelChoice = "auto",
+    ) -> None:
         self.variant: Variant = variant
         self.k1, self.b, self.epsilon, self.delta = k1, b, epsilon, delta
-        self._size = 0
+        self._c_module = load_c_kernel() if kernel == "auto" else None
+        self._c: Any = None  # the C kernel over the current postings, when the extension is there
         self._vocab: dict[str, int] = {}
-        self._idf: FloatArray = np.zeros(0)
-        self._indptr: IntArray = np.zeros(1, dtype=np.int64)
-        self._docs: np.ndarray = np.zeros(0, dtype=np.int32)  # document index of each posting
-        self._weights: FloatArray = np.zeros(0)  # its full score contribution
+        self._postings: Postings | None = None
+        self._norm: FloatArray = np.zeros(0)
+
+    @property
+    def kernel(self) -> str:
+        """ "c" when queries go to the compiled kernel, "numpy" otherwise."""
+        return "c" if self._c_module is not None else "numpy"
 
     def build(self, corpus_tokens: Sequence[Sequence[str]]) -> None:
-        size = len(corpus_tokens)
-        if size == 0:
+        if len(corpus_tokens) == 0:
             raise CorpusError("cannot index an empty corpus")
-        vocab: dict[str, int] = {}
-        term_ids, term_freqs = array("i"), array("i")
-        doc_len = np.zeros(size, dtype=np.int64)
-        row_terms = np.zeros(size, dtype=np.int64)
-        for i, doc in enumerate(corpus_tokens):
-            counts = Counter(doc)
-            if not counts.keys() <= vocab.keys():  # first-seen order, as rank_bm25's idf dict has it
-                for term in counts:
-                    vocab.setdefault(term, len(vocab))
-            term_ids.extend(map(vocab.__getitem__, counts))
-            term_freqs.extend(counts.values())
-            doc_len[i] = len(doc)
-            row_terms[i] = len(counts)
-        self._size, self._vocab = size, vocab
-        if not vocab:  # every document empty: nothing can ever match
-            self._idf = np.zeros(0)
-            self._indptr = np.zeros(1, dtype=np.int64)
-            return
-        ids = np.frombuffer(term_ids, dtype=np.int32)
-        freqs = np.frombuffer(term_freqs, dtype=np.int32).astype(np.float64)
-        self._idf = self._compute_idf(np.bincount(ids, minlength=len(vocab)), size)
-        avgdl = int(doc_len.sum()) / size
-        weights = self._weights_for(freqs, np.repeat(doc_len, row_terms), self._idf[ids], avgdl)
-        del freqs
-        indptr = np.zeros(size + 1, dtype=np.int64)
-        np.cumsum(row_terms, out=indptr[1:])
-        import scipy.sparse  # here, not at the top: answering from a cached index never needs it (~0.1 s)
-
-        by_term = scipy.sparse.csr_matrix((weights, ids, indptr), shape=(size, len(vocab))).tocsc()
-        self._indptr = by_term.indptr.astype(np.int64)
-        self._docs = by_term.indices.astype(np.int32, copy=False)
-        self._weights = by_term.data
+        vocab, postings, norm = build_postings(
+            corpus_tokens, self.variant, self.k1, self.b, self.epsilon, self.delta
+        )
+        self._adopt(vocab, postings, norm)
 
     def state(self) -> BackendState:
-        meta = {"size": self._size, "vocab": list(self._vocab)}
-        arrays = {"idf": self._idf, "indptr": self._indptr, "docs": self._docs, "weights": self._weights}
-        return meta, arrays
+        p = self._require()
+        meta = {"size": p.size, "vocab": list(self._vocab), "segment_docs": SEGMENT_DOCS}
+        return meta, p.arrays()
 
     def restore(self, state: BackendState) -> None:
         meta, arrays = state
@@ -94,121 +81,99 @@ class SparseBackend:
             raise ValueError("stored backend state: size")
         if not (isinstance(vocab, list) and all(type(t) is str for t in vocab)):
             raise ValueError("stored backend state: vocabulary")
-        terms = len(vocab)
-        idf, indptr, docs, weights = (arrays.get(n) for n in ("idf", "indptr", "docs", "weights"))
-        require(is_array(idf, np.float64, (terms,)), "idf")
-        require(is_array(indptr, np.int64, (terms + 1,)), "indptr")
-        assert idf is not None and indptr is not None
-        postings = int(indptr[-1])
-        require(
-            is_array(docs, np.int32, (postings,)) and is_array(weights, np.float64, (postings,)), "postings"
-        )
-        require(int(indptr[0]) == 0 and bool(np.all(np.diff(indptr) >= 0)), "indptr order")
-        assert docs is not None and weights is not None
-        require(postings == 0 or (int(docs.min()) >= 0 and int(docs.max()) < size), "document numbers")
-        self._vocab = {t: i for i, t in enumerate(vocab)}
-        require(len(self._vocab) == terms, "duplicate terms")
-        self._size, self._idf, self._indptr, self._docs, self._weights = size, idf, indptr, docs, weights
+        if meta.get("segment_docs") != SEGMENT_DOCS:
+            raise ValueError("stored backend state: segment size")
+        postings = from_arrays(arrays, size, len(vocab))
+        mapping = {t: i for i, t in enumerate(vocab)}
+        if len(mapping) != len(vocab):
+            raise ValueError("stored backend state: duplicate terms")
+        self._adopt(mapping, postings, doc_norms(self.variant, postings.doc_len, self.k1, self.b))
 
-    def _compute_idf(self, doc_freq: IntArray, size: int) -> FloatArray:
-        """Per-term idf exactly as rank_bm25 computes it (math.log, its summation order for the average)."""
-        freqs = doc_freq.tolist()
-        if self.variant == "l":
-            return np.array([math.log(size + 1) - math.log(f + 0.5) for f in freqs])
-        if self.variant == "plus":
-            return np.array([math.log((size + 1) / f) for f in freqs])
-        idf = [math.log(size - f + 0.5) - math.log(f + 0.5) for f in freqs]
-        idf_sum = 0.0
-        for value in idf:
-            idf_sum += value
-        floor = self.epsilon * (idf_sum / len(idf))  # Okapi: negative idf becomes epsilon × average idf
-        return np.array([floor if value < 0 else value for value in idf])
+    def _adopt(self, vocab: dict[str, int], postings: Postings, norm: FloatArray) -> None:
+        self._vocab, self._postings, self._norm = vocab, postings, norm
+        self._c = None
+        if self._c_module is not None and self.variant != "plus":
+            p = postings
+            self._c = self._c_module.Kernel(
+                p.idf, norm, p.run_start, p.run_max, p.low, p.tf, p.over_pos, p.over_tf,
+                p.term_run_ptr, p.term_runs, p.run_seg,
+                self.variant == "okapi", self.k1, SEGMENT_DOCS, self.delta,
+            )  # fmt: skip
 
-    def _weights_for(self, tf: FloatArray, dl: IntArray, idf: FloatArray, avgdl: float) -> FloatArray:
-        """rank_bm25's per-term score expression, operation for operation, for each posting."""
-        k1, b, delta = self.k1, self.b, self.delta
-        if self.variant == "l":
-            ctd = tf / (1 - b + b * dl / avgdl)
-            result: FloatArray = idf * tf * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
-            return result
-        if self.variant == "plus":
-            result = idf * (delta + (tf * (k1 + 1)) / (k1 * (1 - b + b * dl / avgdl) + tf))
-            return result
-        result = idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)))
-        return result
+    def _require(self) -> Postings:
+        if self._postings is None:
+            raise CorpusError("the sparse backend has no index yet")
+        return self._postings
 
-    def _postings(self, query_tokens: Sequence[str]) -> list[int]:
-        """Term ids of the known query tokens, in query order, repeated as often as they occur."""
-        return [j for j in map(self._vocab.get, query_tokens) if j is not None]
+    def _slots(self, query_tokens: Sequence[str], weights: Weights) -> tuple[list[int], list[float] | None]:
+        """Term ids of the known query tokens in query order (repeats kept), with their weights if any."""
+        get = self._vocab.get
+        if weights is None:
+            return [j for j in map(get, query_tokens) if j is not None], None
+        pairs = [(j, w) for j, w in zip(map(get, query_tokens), weights, strict=True) if j is not None]
+        return [j for j, _ in pairs], [w for _, w in pairs]
 
-    def _weighted_postings(
-        self, query_tokens: Sequence[str], weights: Sequence[float]
-    ) -> list[tuple[int, float]]:
-        """(term id, weight) of the known query tokens, in query order."""
-        pairs = zip(map(self._vocab.get, query_tokens), weights, strict=True)
-        return [(j, w) for j, w in pairs if j is not None]
-
-    def _slice(self, term: int) -> slice:
-        return slice(int(self._indptr[term]), int(self._indptr[term + 1]))
+    def _weights(self, term: int) -> tuple[IntArray, FloatArray]:
+        docs, tf = self._require().term_postings(term)
+        idf = float(self._require().idf[term])
+        return docs, posting_weights(self.variant, tf, self._norm[docs], idf, self.k1, self.delta)
 
     def scores(self, query_tokens: Sequence[str], query_weights: Weights = None) -> FloatArray:
         check_weights(query_tokens, query_weights)
-        if query_weights is not None:
-            return self._weighted_scores(self._weighted_postings(query_tokens, query_weights))
-        terms = self._postings(query_tokens)
+        p = self._require()
+        terms, weights = self._slots(query_tokens, query_weights)
+        out = np.zeros(p.size)
         if not terms:
-            return np.zeros(self._size)
+            return out
         if self.variant == "plus":
-            return self._plus_scores(terms)
+            return self._plus_scores(terms, weights, out)
+        if self._c is not None:
+            self._c.accumulate(terms, weights, out)  # in query order, as bincount adds below
+            return out
         # Non-matching documents add exactly 0.0 per term, so summing postings in query order (bincount
         # adds in array order) reproduces rank_bm25's running sum bit for bit.
-        docs = np.concatenate([self._docs[self._slice(t)] for t in terms])
-        weights = np.concatenate([self._weights[self._slice(t)] for t in terms])
-        summed: FloatArray = np.bincount(docs, weights=weights, minlength=self._size)  # type: ignore[assignment]
+        parts = [self._weights(t) for t in terms]
+        docs = np.concatenate([d for d, _ in parts])
+        if weights is None:
+            contributions = np.concatenate([c for _, c in parts])
+        else:
+            contributions = np.concatenate([w * c for (_, c), w in zip(parts, weights, strict=True)])
+        summed: FloatArray = np.bincount(docs, weights=contributions, minlength=p.size)  # type: ignore[assignment]
         return summed
 
-    def _plus_scores(self, terms: list[int]) -> FloatArray:
+    def _plus_scores(self, terms: list[int], weights: list[float] | None, out: FloatArray) -> FloatArray:
         """BM25+ adds idf × delta even where a term is absent, so every term touches every document."""
-        out = np.zeros(self._size)
-        for term in terms:
-            part = self._slice(term)
-            docs = self._docs[part]
-            matched = out[docs] + self._weights[part]
-            out += self._idf[term] * self.delta
+        idf = self._require().idf
+        for i, term in enumerate(terms):
+            docs, contribution = self._weights(term)
+            if weights is None:
+                matched = out[docs] + contribution
+                out += idf[term] * self.delta
+            else:
+                matched = out[docs] + weights[i] * contribution
+                out += weights[i] * (idf[term] * self.delta)
             out[docs] = matched
         return out
-
-    def _weighted_scores(self, terms: list[tuple[int, float]]) -> FloatArray:
-        """The unweighted kernels with each posting scaled: weight × contribution, summed in query order."""
-        if not terms:
-            return np.zeros(self._size)
-        if self.variant == "plus":
-            out = np.zeros(self._size)
-            for term, weight in terms:
-                part = self._slice(term)
-                docs = self._docs[part]
-                matched = out[docs] + weight * self._weights[part]
-                out += weight * (self._idf[term] * self.delta)
-                out[docs] = matched
-            return out
-        docs = np.concatenate([self._docs[self._slice(t)] for t, _ in terms])
-        weights = np.concatenate([w * self._weights[self._slice(t)] for t, w in terms])
-        summed: FloatArray = np.bincount(docs, weights=weights, minlength=self._size)  # type: ignore[assignment]
-        return summed
 
     def top_k(
         self, query_tokens: Sequence[str], k: int, query_weights: Weights = None
     ) -> list[tuple[int, float]]:
-        terms = self._postings(query_tokens)
+        check_weights(query_tokens, query_weights)
+        p = self._require()
+        terms, weights = self._slots(query_tokens, query_weights)
         if not terms or k <= 0:
             return []
+        positive = all(p.idf[t] > 0 for t in terms)
+        if self._c is not None and positive:
+            result: list[tuple[int, float]] = self._c.top_k(terms, weights, k)
+            return result
         scores = self.scores(query_tokens, query_weights)
-        if self.variant != "plus" and all(self._idf[t] > 0 for t in terms):
+        if self.variant != "plus" and positive:
             # Every match scores > 0 when all idf > 0; a boolean mask is far faster to scan than floats.
             candidates: IntArray = np.flatnonzero(scores > 0)
         else:
-            hit = np.zeros(self._size, dtype=bool)
+            hit = np.zeros(p.size, dtype=bool)
             for term in set(terms):
-                hit[self._docs[self._slice(term)]] = True
+                hit[self._weights(term)[0]] = True
             candidates = np.flatnonzero(hit)
         return select_top_k(scores, candidates, k)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +23,19 @@ from retrieval.index.backends.xapian_records import (
     SETTINGS_KEY,
     SHARD_KEY,
     SKIPPED_KEY,
+    SPANS_KEY,
     STATS_KEY,
     check_settings,
     chunk_from_data,
     documents_from_data,
+    spans_from_data,
 )
 from retrieval.index.backends.xapian_scoring import BIGRAM_PREFIX, WORD_PREFIX, RunWeighting
 from retrieval.index.backends.xapian_search import ShardSearcher, TermStats
 from retrieval.index.backends.xapian_stub import ShardDatabase, parse_stub
 from retrieval.index.bm25 import Index
 from retrieval.index.lazy_chunks import LazyChunks
+from retrieval.index.positions import ChunkCounts, DocumentSpan, Positions, span_counts, span_positions
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Chunk
 
@@ -60,8 +65,22 @@ class ShardChunks(LazyChunks):
         return chunk
 
 
+@dataclass
 class ShardIndex(Index):
-    """`Index` whose term statistics and chunks live in Xapian shards (its backend is their searcher)."""
+    """`Index` whose term statistics and chunks live in Xapian shards (its backend is their searcher);
+    `spans` (from the shards' metadata) say where each document's chunks sit."""
+
+    spans: tuple[DocumentSpan, ...] | None = None
+
+    @cached_property
+    def _positions(self) -> Positions | None:
+        return None if self.spans is None else span_positions(self.spans)
+
+    def known_positions(self) -> Positions | None:
+        return self._positions
+
+    def chunk_counts(self) -> ChunkCounts:
+        return super().chunk_counts() if self.spans is None else span_counts(self.spans)
 
     @property
     def searcher(self) -> ShardSearcher:
@@ -117,6 +136,8 @@ def open_shard_index(path: Path, settings: RetrieverSettings) -> ShardIndex:
     shard_chunks = ShardChunks(database, layout, chunks)
     documents = documents_from_data(_metadata(database, DOCUMENTS_KEY))
     skipped = tuple((str(a), str(b)) for a, b in json.loads(_metadata(database, SKIPPED_KEY) or "[]"))
+    found = spans_from_data(_metadata(database, SPANS_KEY))  # None: shards built before spans were kept
+    spans = None if found is None else tuple(found)
 
     def run_index(prefix: str, run_settings: RetrieverSettings) -> ShardIndex:
         weighting = RunWeighting.for_run(
@@ -129,7 +150,9 @@ def open_shard_index(path: Path, settings: RetrieverSettings) -> ShardIndex:
             mixed_average_length=mixed_average,
         )
         searcher = ShardSearcher(term_stats, layout, prefix=prefix, weighting=weighting)
-        return ShardIndex(run_settings, documents, shard_chunks, {}, frozenset(), searcher, skipped)
+        return ShardIndex(
+            run_settings, documents, shard_chunks, {}, frozenset(), searcher, skipped, spans=spans
+        )
 
     index = run_index(WORD_PREFIX, settings)
     if BIGRAM_PREFIX in runs:

@@ -1,9 +1,11 @@
 """Opening shards: a database folder, or a stub file of `auto <path>` / `remote <host>:<port>` lines.
 
-Connections to `xapian-tcpsrv` are not thread-safe (the bot answers in worker threads), so one combined
-database is used under a lock. The server drops a connection idle for 60 s and `reopen()` does not
-reconnect, and a shard may restart: any `NetworkError` reopens every shard once and retries; if that fails
-too the caller gets `SearchUnavailable` naming the shard, and the next call tries again from scratch.
+Xapian database objects, and so connections to `xapian-tcpsrv`, are not thread-safe; the bot answers in
+worker threads, so each thread opens its own combined database (one connection per shard per thread) and
+threads search the shards at the same time. The server drops a connection idle for 60 s and `reopen()`
+does not reconnect, and a shard may restart: any `NetworkError` reopens the calling thread's shards once
+and retries; if that fails too the caller gets `SearchUnavailable` naming the shard, and the next call
+tries again from scratch.
 """
 
 from __future__ import annotations
@@ -80,12 +82,11 @@ def _is_host_port(text: str) -> bool:
 
 
 class ShardDatabase:
-    """The shards as one Xapian database, opened lazily, used under a lock, reopened after a failure."""
+    """The shards as one Xapian database per thread, opened lazily, reopened after a failure."""
 
     def __init__(self, shards: tuple[ShardAddress, ...]) -> None:
         self.shards = shards
-        self._lock = threading.Lock()
-        self._db: Any = None
+        self._local = threading.local()  # .db: this thread's combined database (closed with the thread)
 
     def _open(self) -> Any:
         combined = xapian.Database()
@@ -107,22 +108,23 @@ class ShardDatabase:
         return [self._open_one(shard) for shard in self.shards]
 
     def run(self, action: Callable[[Any], T]) -> T:
-        """`action(database)`; on a network failure reconnect once, then report the shard that is down."""
-        with self._lock:
-            try:
-                return action(self._connected())
-            except xapian.NetworkError:
-                self._db = None  # dropped while idle, or the server restarted: reconnect and retry once
-            try:
-                return action(self._connected())
-            except xapian.NetworkError:
-                self._db = None
-                raise SearchUnavailable(self._down_label()) from None
+        """`action(database)` on this thread's database; on a network failure reconnect once, then report
+        the shard that is down."""
+        try:
+            return action(self._connected())
+        except xapian.NetworkError:
+            self._local.db = None  # dropped while idle, or the server restarted: reconnect and retry once
+        try:
+            return action(self._connected())
+        except xapian.NetworkError:
+            self._local.db = None
+            raise SearchUnavailable(self._down_label()) from None
 
     def _connected(self) -> Any:
-        if self._db is None:
-            self._db = self._open()
-        return self._db
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._open()
+        return db
 
     def _down_label(self) -> str:
         """The message for the first shard that does not answer (all answer: the first remote one)."""

@@ -93,14 +93,39 @@ def write_npz(path: Path) -> None:
 @pytest.mark.parametrize(
     "tamper",
     [
-        lambda f: np.save(f / "word.weights.npy", np.load(f / "word.weights.npy").astype(np.float32)),
-        lambda f: np.save(f / "word.docs.npy", np.load(f / "word.docs.npy")[:-1]),
-        lambda f: np.save(f / "word.docs.npy", np.full_like(np.load(f / "word.docs.npy"), 10**6)),
+        lambda f: np.save(f / "word.run_max.npy", np.load(f / "word.run_max.npy").astype(np.float32)),
+        lambda f: np.save(f / "word.low.npy", np.load(f / "word.low.npy")[:-1]),
+        lambda f: np.save(f / "word.low.npy", np.full_like(np.load(f / "word.low.npy"), 60000)),
         lambda f: np.save(f / "word.idf.npy", np.array([object()] * 3), allow_pickle=True),
-        lambda f: write_npz(f / "word.indptr.npy"),
+        lambda f: write_npz(f / "word.run_start.npy"),
         lambda f: (f / "manifest.json").unlink(),
+        lambda f: np.save(f / "word.tf.npy", np.zeros_like(np.load(f / "word.tf.npy"))),
+        lambda f: np.save(f / "word.tf.npy", np.full_like(np.load(f / "word.tf.npy"), 255)),
+        lambda f: np.save(f / "word.run_start.npy", np.load(f / "word.run_start.npy")[::-1].copy()),
+        lambda f: np.save(f / "word.run_term.npy", np.load(f / "word.run_term.npy")[::-1].copy()),
+        lambda f: np.save(f / "word.run_term.npy", np.full_like(np.load(f / "word.run_term.npy"), 10**6)),
+        lambda f: np.save(f / "word.seg_runs.npy", np.load(f / "word.seg_runs.npy") + 1),
+        lambda f: np.save(f / "word.run_max.npy", np.full_like(np.load(f / "word.run_max.npy"), np.nan)),
+        lambda f: np.save(f / "word.over_pos.npy", np.array([0], dtype=np.int64)),
+        lambda f: np.save(f / "word.doc_len.npy", np.load(f / "word.doc_len.npy").astype(np.int64)),
     ],
-    ids=["dtype", "shape", "document-number", "object-array", "npz", "no-manifest"],
+    ids=[
+        "dtype",
+        "shape",
+        "document-number",
+        "object-array",
+        "npz",
+        "no-manifest",
+        "zero-tf",
+        "overflow-without-table",
+        "run-offsets-order",
+        "run-terms-order",
+        "run-term-range",
+        "segment-runs",
+        "bound-nan",
+        "overflow-position",
+        "doc-len-dtype",
+    ],
 )
 def test_tampered_arrays_are_a_warning_and_a_rebuild(
     small_corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, tamper: object
@@ -133,7 +158,7 @@ def tamper_json(folder: Path, name: str, change: object) -> None:
         ("word.backend.json", lambda d: d["state"]["vocab"].append("多余")),  # vocabulary longer than idf
         ("word.backend.json", lambda d: d.__setitem__("backend", "rank-bm25")),
         ("word.json", lambda d: d["terms"].append("多余")),
-        ("manifest.json", lambda d: d.__setitem__("format", "qabot-index-2")),
+        ("manifest.json", lambda d: d.__setitem__("format", "qabot-index-3")),  # the pre-compact format
     ],
 )
 def test_tampered_records_are_a_warning(

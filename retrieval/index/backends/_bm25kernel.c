@@ -1,0 +1,292 @@
+/* The `sparse` backend's optional query kernel: exact BM25 (Okapi, L) over the compact postings.
+ *
+ * Plain CPython C API and the buffer protocol (no numpy headers). Built with -ffp-contract=off and no
+ * fast-math, so each weight is the same IEEE double numpy computes with the same operations in the same
+ * order (see sparse_weights.py), and a document's score is the sum of its contributions in query order,
+ * starting from 0.0, as numpy's bincount adds them.
+ *
+ * Layout (sparse_layout.py): documents in segments of `segment_docs`; per segment, one run per term it
+ * holds, a run being the term's postings in that segment: `low` (document number within the segment,
+ * ascending) and `tf` (term frequency, 255 = look it up in the sorted overflow table). `run_max` is the
+ * largest weight in a run, the per-(term, segment) upper bound of MaxScore.
+ *
+ * top_k is document-at-a-time MaxScore: within each segment, query slots sorted by bound; those whose
+ * bounds together cannot lift a document above the current k-th score are "non-essential" and only
+ * probed (galloping search) for documents the others produce, and a document is dropped as soon as its
+ * partial score plus the remaining bounds cannot beat the k-th. Bounds carry a relative slack far above
+ * any rounding difference between summation orders, so pruning never drops a document the exhaustive
+ * sum would have kept. Nothing is written outside the call's own small buffers; no N-sized work.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#define SLACK 1e-9 /* relative: rounding differences are ~1e-16 per addition */
+#define NO_DOC 0x7fffffff
+
+enum { B_IDF, B_NORM, B_RUN_START, B_RUN_MAX, B_LOW, B_TF, B_OVER_POS, B_OVER_TF, B_TERM_RUN_PTR,
+       B_TERM_RUNS, B_RUN_SEG, N_BUF };
+static const char *const buf_names[N_BUF] = {"idf", "norm", "run_start", "run_max", "low", "tf",
+                                             "over_pos", "over_tf", "term_run_ptr", "term_runs", "run_seg"};
+static const Py_ssize_t buf_itemsize[N_BUF] = {8, 8, 8, 8, 2, 1, 8, 4, 8, 8, 4};
+static const char *const buf_kinds[N_BUF] = {"d", "d", "lq", "d", "H", "B", "lq", "i", "lq", "lq", "i"};
+
+typedef struct {
+    PyObject_HEAD
+    Py_buffer view[N_BUF];
+    int held;
+    const double *idf, *norm, *run_max;
+    double *acc;       /* per-segment accumulator, reused by every query (the GIL is held throughout) */
+    uint32_t *stamp;   /* stamp[d] == epoch: acc[d] belongs to the current segment's query */
+    uint16_t *touched; /* documents of the current segment with an accumulator entry */
+    uint32_t epoch;
+    double *unit; /* Okapi: (tf * (k1 + 1)) / (tf + norm) for tf = 1 and 2, per document (2 per doc) */
+    const int64_t *run_start, *over_pos, *term_run_ptr, *term_runs;
+    const uint16_t *low;
+    const uint8_t *tf;
+    const int32_t *over_tf, *run_seg;
+    Py_ssize_t n_docs, n_terms, n_runs, n_postings, n_over, n_segments, segment_docs;
+    int okapi;
+    double k1, k1p1, delta;
+} Kernel;
+
+static void Kernel_dealloc(Kernel *self) {
+    PyMem_Free(self->unit);
+    PyMem_Free(self->acc);
+    PyMem_Free(self->stamp);
+    PyMem_Free(self->touched);
+    for (int i = 0; i < self->held; i++) PyBuffer_Release(&self->view[i]);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int take_buffer(Kernel *self, int i, PyObject *obj) {
+    Py_buffer *v = &self->view[i];
+    if (PyObject_GetBuffer(obj, v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    self->held = i + 1;
+    const char *fmt = v->format ? v->format : "B";
+    if (*fmt == '<' || *fmt == '=' || *fmt == '@') fmt++;
+    if (v->ndim != 1 || v->itemsize != buf_itemsize[i] || strlen(fmt) != 1 || !strchr(buf_kinds[i], *fmt)) {
+        PyErr_Format(PyExc_ValueError, "kernel: %s has the wrong type or shape", buf_names[i]);
+        return -1;
+    }
+    return 0;
+}
+
+static Py_ssize_t length(Kernel *self, int i) { return self->view[i].len / buf_itemsize[i]; }
+
+static int bad(const char *what) {
+    PyErr_Format(PyExc_ValueError, "kernel: %s", what);
+    return -1;
+}
+
+/* Bounds the loops rely on, checked once when the kernel is made (one pass over the document numbers). */
+static int check_layout(Kernel *self) {
+    Py_ssize_t R = self->n_runs, P = self->n_postings, S = self->n_segments;
+    if (length(self, B_NORM) != self->n_docs || length(self, B_RUN_START) != R + 1 ||
+        length(self, B_TF) != P || length(self, B_OVER_TF) != self->n_over ||
+        length(self, B_TERM_RUN_PTR) != self->n_terms + 1 || length(self, B_TERM_RUNS) != R ||
+        length(self, B_RUN_SEG) != R)
+        return bad("array lengths disagree");
+    if (self->run_start[0] != 0 || self->run_start[R] != P) return bad("run offsets");
+    for (Py_ssize_t r = 0; r < R; r++) {
+        if (self->run_start[r + 1] < self->run_start[r]) return bad("run offsets");
+        if (self->run_seg[r] < 0 || self->run_seg[r] >= S) return bad("run segments");
+    }
+    if (self->term_run_ptr[0] != 0 || self->term_run_ptr[self->n_terms] != R) return bad("term runs");
+    for (Py_ssize_t t = 0; t < self->n_terms; t++)
+        if (self->term_run_ptr[t + 1] < self->term_run_ptr[t]) return bad("term runs");
+    for (Py_ssize_t r = 0; r < R; r++)
+        if (self->term_runs[r] < 0 || self->term_runs[r] >= R) return bad("term runs");
+    for (Py_ssize_t r = 0; r < R; r++) { /* every document number must land inside the corpus */
+        Py_ssize_t base = (Py_ssize_t)self->run_seg[r] * self->segment_docs;
+        Py_ssize_t room = self->n_docs - base < self->segment_docs ? self->n_docs - base : self->segment_docs;
+        for (int64_t p = self->run_start[r]; p < self->run_start[r + 1]; p++)
+            if (self->low[p] >= room) return bad("document numbers");
+    }
+    return 0;
+}
+
+static int Kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
+    PyObject *obj[N_BUF];
+    int okapi;
+    Py_ssize_t segment_docs;
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOpdnd", &obj[0], &obj[1], &obj[2], &obj[3], &obj[4], &obj[5],
+                          &obj[6], &obj[7], &obj[8], &obj[9], &obj[10], &okapi, &self->k1, &segment_docs,
+                          &self->delta))
+        return -1;
+    if (self->held) return bad("already initialised");
+    for (int i = 0; i < N_BUF; i++)
+        if (take_buffer(self, i, obj[i]) < 0) return -1;
+    self->idf = self->view[B_IDF].buf;
+    self->norm = self->view[B_NORM].buf;
+    self->run_start = self->view[B_RUN_START].buf;
+    self->run_max = self->view[B_RUN_MAX].buf;
+    self->low = self->view[B_LOW].buf;
+    self->tf = self->view[B_TF].buf;
+    self->over_pos = self->view[B_OVER_POS].buf;
+    self->over_tf = self->view[B_OVER_TF].buf;
+    self->term_run_ptr = self->view[B_TERM_RUN_PTR].buf;
+    self->term_runs = self->view[B_TERM_RUNS].buf;
+    self->run_seg = self->view[B_RUN_SEG].buf;
+    self->n_terms = length(self, B_IDF);
+    self->n_docs = length(self, B_NORM);
+    self->n_runs = length(self, B_RUN_MAX);
+    self->n_postings = length(self, B_LOW);
+    self->n_over = length(self, B_OVER_POS);
+    self->okapi = okapi;
+    self->k1p1 = self->k1 + 1.0;
+    if (segment_docs < 1 || segment_docs > 65536) return bad("segment size");
+    self->segment_docs = segment_docs;
+    self->n_segments = (self->n_docs + segment_docs - 1) / segment_docs;
+    if (check_layout(self) < 0) return -1;
+    self->acc = PyMem_Malloc((size_t)segment_docs * sizeof(double));
+    self->stamp = PyMem_Calloc((size_t)segment_docs, sizeof(uint32_t));
+    self->touched = PyMem_Malloc((size_t)segment_docs * sizeof(uint16_t));
+    if (!self->acc || !self->stamp || !self->touched) { PyErr_NoMemory(); return -1; }
+    if (okapi) { /* 85-95% of postings have tf 1 or 2: their weight is then one multiplication */
+        self->unit = PyMem_Malloc((size_t)(2 * self->n_docs + 1) * sizeof(double));
+        if (!self->unit) { PyErr_NoMemory(); return -1; }
+        for (Py_ssize_t d = 0; d < self->n_docs; d++) {
+            self->unit[2 * d] = 1.0 * self->k1p1 / (1.0 + self->norm[d]);
+            self->unit[2 * d + 1] = 2.0 * self->k1p1 / (2.0 + self->norm[d]);
+        }
+    }
+    return 0;
+}
+
+static double tf_at(const Kernel *self, int64_t pos) {
+    unsigned v = self->tf[pos];
+    if (v != 255) return (double)v;
+    Py_ssize_t lo = 0, hi = self->n_over; /* first over_pos >= pos */
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (self->over_pos[mid] < pos) lo = mid + 1; else hi = mid;
+    }
+    return (lo < self->n_over && self->over_pos[lo] == pos) ? (double)self->over_tf[lo] : 255.0;
+}
+
+/* rank_bm25's per-term expression, operation for operation (sparse_weights.posting_weights). */
+static inline double weight(const Kernel *self, int64_t term, int64_t pos, Py_ssize_t doc) {
+    unsigned small = self->tf[pos];
+    if (self->okapi && small - 1u < 2u) return self->idf[term] * self->unit[2 * doc + small - 1];
+    double tf = tf_at(self, pos), norm = self->norm[doc], idf = self->idf[term];
+    if (self->okapi) return idf * (tf * self->k1p1 / (tf + norm));
+    double ctd = tf / norm;
+    return idf * tf * self->k1p1 * (ctd + self->delta) / (self->k1 + ctd + self->delta);
+}
+
+typedef struct {
+    int64_t term, tp, te; /* the term, and its next run in term_runs[tp:te] */
+    double w;
+    int weighted;
+    int64_t pos, end;     /* the current run's postings */
+    double ub;
+} Slot;
+
+/* Slots from Python lists: term ids (each < n_terms) and optional positive weights. */
+static Slot *read_slots(Kernel *self, PyObject *terms, PyObject *weights, Py_ssize_t *count) {
+    PyObject *tseq = PySequence_Fast(terms, "kernel: terms must be a sequence");
+    if (!tseq) return NULL;
+    Py_ssize_t m = PySequence_Fast_GET_SIZE(tseq);
+    PyObject *wseq = NULL;
+    if (weights != Py_None) {
+        wseq = PySequence_Fast(weights, "kernel: weights must be a sequence");
+        if (!wseq || PySequence_Fast_GET_SIZE(wseq) != m) {
+            if (wseq) PyErr_SetString(PyExc_ValueError, "kernel: one weight per term");
+            Py_DECREF(tseq); Py_XDECREF(wseq);
+            return NULL;
+        }
+    }
+    Slot *slots = PyMem_Calloc(m ? m : 1, sizeof(Slot));
+    if (!slots) { PyErr_NoMemory(); goto fail; }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        long long t = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(tseq, i));
+        if (t == -1 && PyErr_Occurred()) goto fail;
+        if (t < 0 || t >= self->n_terms) { PyErr_SetString(PyExc_IndexError, "kernel: term id"); goto fail; }
+        slots[i].term = t;
+        slots[i].tp = self->term_run_ptr[t];
+        slots[i].te = self->term_run_ptr[t + 1];
+        slots[i].w = 1.0;
+        if (wseq) {
+            slots[i].w = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(wseq, i));
+            if (slots[i].w == -1.0 && PyErr_Occurred()) goto fail;
+            slots[i].weighted = 1;
+        }
+    }
+    Py_DECREF(tseq); Py_XDECREF(wseq);
+    *count = m;
+    return slots;
+fail:
+    PyMem_Free(slots);
+    Py_DECREF(tseq); Py_XDECREF(wseq);
+    return NULL;
+}
+
+static PyObject *Kernel_accumulate(Kernel *self, PyObject *args) {
+    PyObject *terms, *weights, *out;
+    if (!PyArg_ParseTuple(args, "OOO", &terms, &weights, &out)) return NULL;
+    Py_buffer ob;
+    if (PyObject_GetBuffer(out, &ob, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE | PyBUF_FORMAT) < 0) return NULL;
+    if (ob.itemsize != 8 || ob.len != self->n_docs * 8 || !ob.format || !strchr(ob.format, 'd')) {
+        PyBuffer_Release(&ob);
+        PyErr_SetString(PyExc_ValueError, "kernel: out must be float64 with one entry per document");
+        return NULL;
+    }
+    Py_ssize_t m;
+    Slot *slots = read_slots(self, terms, weights, &m);
+    if (!slots) { PyBuffer_Release(&ob); return NULL; }
+    double *acc = ob.buf;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        const Slot *s = &slots[i];
+        for (int64_t tp = s->tp; tp < s->te; tp++) {
+            int64_t run = self->term_runs[tp];
+            Py_ssize_t base = (Py_ssize_t)self->run_seg[run] * self->segment_docs;
+            for (int64_t p = self->run_start[run]; p < self->run_start[run + 1]; p++) {
+                Py_ssize_t d = base + self->low[p];
+                double c = weight(self, s->term, p, d);
+                acc[d] += s->weighted ? s->w * c : c;
+            }
+        }
+    }
+    PyMem_Free(slots);
+    PyBuffer_Release(&ob);
+    Py_RETURN_NONE;
+}
+
+#include "_bm25kernel_topk.h"
+
+static PyMethodDef Kernel_methods[] = {
+    {"accumulate", (PyCFunction)Kernel_accumulate, METH_VARARGS,
+     "accumulate(terms, weights|None, out): add every posting's contribution to out, in query order"},
+    {"top_k", (PyCFunction)Kernel_top_k, METH_VARARGS,
+     "top_k(terms, weights|None, k) -> [(doc, score)], score descending then doc ascending"},
+    {NULL, NULL, 0, NULL}};
+
+static PyTypeObject KernelType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "retrieval.index.backends._bm25kernel.Kernel",
+    .tp_basicsize = sizeof(Kernel),
+    .tp_dealloc = (destructor)Kernel_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Exact BM25 over compact postings (see the module source for the layout)",
+    .tp_methods = Kernel_methods,
+    .tp_init = (initproc)Kernel_init,
+    .tp_new = PyType_GenericNew,
+};
+
+static struct PyModuleDef kernel_module = {PyModuleDef_HEAD_INIT, "_bm25kernel",
+                                           "Exact BM25 query kernel (optional C extension)", -1, NULL};
+
+PyMODINIT_FUNC PyInit__bm25kernel(void) {
+    if (PyType_Ready(&KernelType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&kernel_module);
+    if (!m) return NULL;
+    Py_INCREF(&KernelType);
+    if (PyModule_AddObject(m, "Kernel", (PyObject *)&KernelType) < 0) {
+        Py_DECREF(&KernelType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

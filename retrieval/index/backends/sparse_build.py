@@ -1,0 +1,125 @@
+"""Building the compact postings one segment at a time, so build memory stays near the index's own size.
+
+For each segment of `SEGMENT_DOCS` documents the tokens are mapped to term ids (first-seen order over the
+whole corpus, as rank_bm25's idf dict has it), and one sort of (term id, document) keys gives the
+segment's runs with their term frequencies. Only the compact arrays grow with the corpus: per segment the
+temporary arrays are a few bytes per token of that segment. Upper bounds (`run_max`) are computed at the
+end, when idf and the average length are known, again segment by segment.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+
+import numpy as np
+
+from retrieval.index.backends.base import FloatArray, Variant
+from retrieval.index.backends.sparse_layout import SEGMENT_DOCS, Postings
+from retrieval.index.backends.sparse_weights import compute_idf, doc_norms, posting_weights
+
+SHIFT = SEGMENT_DOCS.bit_length() - 1
+MAX_SMALL_TF = 255  # tf at or above this lives in the overflow table
+
+
+class _Growing:
+    """The output arrays; array.array grows in place (realloc), so no doubling copy of the whole index."""
+
+    def __init__(self) -> None:
+        self.low, self.tf = array("H"), array("B")
+        self.run_term, self.run_len, self.seg_runs = array("i"), array("q"), array("q", [0])
+        self.over_pos, self.over_tf = array("q"), array("i")
+
+    def add_segment(self, term_ids: np.ndarray, doc_len: np.ndarray) -> None:
+        """Append one segment, given its tokens' term ids in document order and its documents' lengths."""
+        if len(term_ids) == 0:
+            self.seg_runs.append(len(self.run_term))
+            return
+        local = np.repeat(np.arange(len(doc_len), dtype=np.int64), doc_len)
+        keys, tf = np.unique((term_ids.astype(np.int64) << SHIFT) | local, return_counts=True)
+        del local
+        terms = keys >> SHIFT
+        starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
+        big = np.flatnonzero(tf >= MAX_SMALL_TF)
+        if len(big):
+            self.over_pos.frombytes((big + len(self.low)).astype(np.int64).tobytes())
+            self.over_tf.frombytes(tf[big].astype(np.int32).tobytes())
+        self.low.frombytes((keys & (SEGMENT_DOCS - 1)).astype(np.uint16).tobytes())
+        self.tf.frombytes(np.minimum(tf, MAX_SMALL_TF).astype(np.uint8).tobytes())
+        self.run_term.frombytes(terms[starts].astype(np.int32).tobytes())
+        self.run_len.frombytes(np.diff(np.append(starts, len(keys))).astype(np.int64).tobytes())
+        self.seg_runs.append(len(self.run_term))
+
+
+def build_postings(
+    corpus_tokens: Sequence[Sequence[str]],
+    variant: Variant,
+    k1: float,
+    b: float,
+    epsilon: float,
+    delta: float,
+) -> tuple[dict[str, int], Postings, FloatArray]:
+    """(vocabulary in first-seen order, postings, per-document norms) for the documents' token lists."""
+    size = len(corpus_tokens)
+    vocab: dict[str, int] = {}
+    get, setdefault = vocab.__getitem__, vocab.setdefault
+    doc_len = np.zeros(size, dtype=np.int32)
+    out = _Growing()
+    for first in range(0, size, SEGMENT_DOCS):
+        ids = array("i")
+        for i in range(first, min(first + SEGMENT_DOCS, size)):
+            doc = corpus_tokens[i]
+            doc_len[i] = len(doc)
+            mark = len(ids)
+            try:
+                ids.extend(map(get, doc))
+            except KeyError:  # a new term: give it the next id, in order of first occurrence
+                del ids[mark:]
+                ids.extend([setdefault(t, len(vocab)) for t in doc])
+        lengths = doc_len[first : first + SEGMENT_DOCS]
+        out.add_segment(_view(ids, np.int32), lengths)
+        del ids
+    run_term, run_len = _view(out.run_term, np.int32), _view(out.run_len, np.int64)
+    # a run holds each of its segment's documents with the term once: its length adds to the term's df
+    doc_freq = np.bincount(run_term, weights=run_len, minlength=len(vocab)).astype(np.int64)
+    idf = compute_idf(variant, doc_freq, size, epsilon)
+    norm = doc_norms(variant, doc_len, k1, b)
+    run_start = np.zeros(len(run_term) + 1, dtype=np.int64)
+    np.cumsum(run_len, out=run_start[1:])
+    postings = Postings(
+        idf=idf,
+        doc_len=doc_len,
+        seg_runs=np.frombuffer(out.seg_runs, dtype=np.int64),
+        run_term=run_term,
+        run_start=run_start,
+        run_max=np.zeros(len(run_term)),
+        low=_view(out.low, np.uint16),
+        tf=_view(out.tf, np.uint8),
+        over_pos=_view(out.over_pos, np.int64),
+        over_tf=_view(out.over_tf, np.int32),
+    )
+    _fill_run_max(postings, norm, variant, k1, delta)
+    return vocab, postings, norm
+
+
+def _view(values: array, dtype: type[np.generic]) -> np.ndarray:  # type: ignore[type-arg]
+    return np.frombuffer(values, dtype=dtype) if len(values) else np.zeros(0, dtype=dtype)
+
+
+def _fill_run_max(postings: Postings, norm: FloatArray, variant: Variant, k1: float, delta: float) -> None:
+    """Each run's largest weight, computed a segment at a time with the scoring expression itself."""
+    p = postings
+    for seg in range(len(p.seg_runs) - 1):
+        first_run, end_run = int(p.seg_runs[seg]), int(p.seg_runs[seg + 1])
+        if first_run == end_run:
+            continue
+        a, z = int(p.run_start[first_run]), int(p.run_start[end_run])
+        lengths = np.diff(p.run_start[first_run : end_run + 1])
+        tf = p.tf[a:z].astype(np.float64)
+        big = np.flatnonzero(tf == MAX_SMALL_TF)
+        if len(big):
+            tf[big] = p.over_tf[np.searchsorted(p.over_pos, big + a)]
+        idf = np.repeat(p.idf[p.run_term[first_run:end_run]], lengths)
+        docs = seg * SEGMENT_DOCS + p.low[a:z].astype(np.int64)
+        weights = posting_weights(variant, tf, norm[docs], idf, k1, delta)
+        p.run_max[first_run:end_run] = np.maximum.reduceat(weights, p.run_start[first_run:end_run] - a)
