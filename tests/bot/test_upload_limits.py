@@ -5,31 +5,22 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.app import build_application
 from bot.upload_parse import ParseLimits, ParseRefused, parse_upload
-from retrieval.retriever import Retriever, documents_cache
 from tests.bot import hanging_reader, updates
-from tests.bot.conftest import BotHarness, make_settings
-from tests.bot.fake_api import FakeTelegram
-from tests.bot.recording import RecordingRequest
-from tests.bot.test_uploads import ADMIN, SEEDS, USER, ask, corpus_state, send_file
+from tests.bot.conftest import BotHarness
+from tests.bot.test_uploads import ADMIN, USER, ask, corpus_state, seed_corpus, send_file, upload_bot
 from tests.fixtures.formats.build import TITLE, write_speech_pdf
 from tests.fixtures.formats.pdf_writer import write_pdf
 
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for seed in ("000", "001"):
-        shutil.copy(next(SEEDS.glob(f"{seed}_*.txt")), folder)
-    return folder
+    return seed_corpus(tmp_path)
 
 
 def _pid_gone(pid: int) -> bool:
@@ -65,23 +56,9 @@ def test_a_real_multi_page_pdf_is_read_in_the_child_and_the_page_cap_holds(tmp_p
 
 @pytest.fixture
 async def limited(corpus: Path, tmp_path: Path) -> Any:
-    def load() -> Retriever:
-        return Retriever.from_corpus(corpus, cache_dir=tmp_path / "cache")
-
-    settings = make_settings(
-        corpus_dir=corpus, admin_user_ids=frozenset({ADMIN}), upload_parse_seconds=8, upload_max_pages=5
-    )
-    api = FakeTelegram()
-    application = build_application(
-        settings,
-        load(),
-        load=load,
-        documents=lambda: documents_cache(tmp_path / "cache"),
-        request=RecordingRequest(api),
-    )
-    await application.initialize()
-    yield BotHarness(application, api)
-    await application.shutdown()
+    harness = await upload_bot(corpus, tmp_path, upload_parse_seconds=8, upload_max_pages=5)
+    yield harness
+    await harness.application.shutdown()
 
 
 async def test_bot_refuses_a_stalling_upload_in_chinese_and_changes_nothing(

@@ -25,34 +25,43 @@ QUESTION = "饮用水水源地保护怎么加强？"
 SEEDS = Path(__file__).resolve().parents[2] / "corpus"
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
+def seed_corpus(tmp_path: Path) -> Path:
+    """A corpus folder of seeds 000 and 001 (seed 004, which the fixtures are made of, is not in it yet)."""
     folder = tmp_path / "corpus"
     folder.mkdir()
-    for seed in ("000", "001"):  # seed 004, which the fixtures are made of, is not in it yet
+    for seed in ("000", "001"):
         shutil.copy(next(SEEDS.glob(f"{seed}_*.txt")), folder)
     return folder
+
+
+async def upload_bot(corpus: Path, tmp_path: Path, **settings: Any) -> BotHarness:
+    """A fresh bot process, as far as uploads care: a new retriever from the folder, a new fake API."""
+
+    def load() -> Retriever:
+        return Retriever.from_corpus(corpus, cache_dir=tmp_path / "cache")
+
+    application = build_application(
+        make_settings(corpus_dir=corpus, admin_user_ids=frozenset({ADMIN}), **settings),
+        load(),
+        load=load,
+        documents=lambda: documents_cache(tmp_path / "cache"),
+        request=RecordingRequest(api := FakeTelegram()),
+    )
+    await application.initialize()
+    return BotHarness(application, api)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return seed_corpus(tmp_path)
 
 
 @pytest.fixture
 async def start(corpus: Path, tmp_path: Path) -> AsyncIterator[Any]:
     started: list[BotHarness] = []
 
-    def load() -> Retriever:
-        return Retriever.from_corpus(corpus, cache_dir=tmp_path / "cache")
-
-    async def make() -> BotHarness:  # a fresh process: a new retriever from the folder, a new fake API
-        api = FakeTelegram()
-        settings = make_settings(corpus_dir=corpus, admin_user_ids=frozenset({ADMIN}))
-        application = build_application(
-            settings,
-            load(),
-            load=load,
-            documents=lambda: documents_cache(tmp_path / "cache"),
-            request=RecordingRequest(api),
-        )
-        await application.initialize()
-        started.append(BotHarness(application, api))
+    async def make() -> BotHarness:
+        started.append(await upload_bot(corpus, tmp_path))
         return started[-1]
 
     yield make

@@ -1,0 +1,77 @@
+"""What the character-bigram companion costs a real build: `python -m evaluation.companion_cost N`.
+
+`qabot bench` builds its word index from pre-tokenized synthetic chunks, so its "ask" rows compare a
+companion tokenized from text with a word index that never ran jieba. This measures what a user pays:
+`Index.build` from the chunk texts with an empty token cache, once with `fusion=none` and once with
+`fusion=bigram`, each in its own process (peak RSS is per process), printing one JSON line per build.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from evaluation.synthetic import build_corpus, corpus_sentences, project_tokenize, tokenize_sentences
+from retrieval.index import Index
+from retrieval.index.tokencache import TokenCache
+from retrieval.settings import RetrieverSettings
+from retrieval.types import Chunk
+
+
+def synthetic_chunks(corpus_dir: Path, size: int, seed: int = 0) -> list[Chunk]:
+    sentences = corpus_sentences(corpus_dir)
+    corpus = build_corpus(sentences, tokenize_sentences(sentences, project_tokenize()), size, seed=seed)
+    chunks = []
+    for i in range(size):
+        text = corpus.chunk_text(i)
+        chunks.append(Chunk(f"syn-{i}", f"syn-{i}", f"syn-{i}", (), 1, text, 0, len(text)))
+    return chunks
+
+
+def measure_build(corpus_dir: Path, size: int, fusion: str) -> dict[str, Any]:
+    chunks = synthetic_chunks(corpus_dir, size)
+    setup_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    index = Index.build((), chunks, RetrieverSettings(fusion=fusion), (), TokenCache())
+    wall = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "chunks": size,
+        "fusion": fusion,
+        "companion": index.bigram is not None,
+        "build_s": round(wall, 2),
+        "setup_rss_mb": round(setup_mb),
+        "peak_rss_mb": round(peak_mb),
+    }
+
+
+def main(argv: Sequence[str]) -> int:
+    if len(argv) >= 2 and argv[0] == "--one":  # the child: one build, one JSON line
+        size, fusion = int(argv[1]), argv[2]
+        print(json.dumps(measure_build(Path(argv[3]), size, fusion)))
+        return 0
+    size = int(argv[0]) if argv else 20_000
+    corpus_dir = argv[1] if len(argv) > 1 else "corpus"
+    rows = []
+    for fusion in ("none", "bigram"):
+        command = [sys.executable, "-m", "evaluation.companion_cost", "--one", str(size), fusion, corpus_dir]
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        rows.append(json.loads(out.strip().splitlines()[-1]))
+        print(json.dumps(rows[-1]))
+    words, fused = rows
+    grown = [max(1, r["peak_rss_mb"] - r["setup_rss_mb"]) for r in rows]
+    print(
+        f"companion: build {fused['build_s'] / words['build_s']:.2f}x, peak RSS "
+        f"{fused['peak_rss_mb'] / words['peak_rss_mb']:.2f}x (above setup: {grown[1] / grown[0]:.2f}x)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
