@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.state import bot_state
-from bot.texts import script_for_language, text
+from bot.texts import script_for_language, script_for_update, text
+from retrieval.types import Script
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +47,18 @@ async def _refuse(update: Update, message: str) -> None:
 def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     user = update.effective_user
     return user is not None and bot_state(context).settings.is_admin(user.id)
+
+
+async def admin_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str
+) -> tuple[Message, Script] | None:
+    """The command's message and the asker's script when an admin sent it; None otherwise, after telling a
+    non-admin the `refusal` text (a key of bot/texts.py)."""
+    message = update.message
+    if message is None:
+        return None
+    script = script_for_update(update)
+    if not is_admin(update, context):
+        await message.reply_text(text(refusal, script))
+        return None
+    return message, script

@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.access import is_admin
+from bot.access import admin_command, is_admin
 from bot.answering import answer_question
 from bot.html_split import split_html
 from bot.listings import help_html, reload_report_html, sources_html, start_html
@@ -101,13 +101,10 @@ def _cut_utf16(value: str, offset: int, length: int) -> str:
 
 async def reload_corpus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Re-ingest the corpus folder (admins only) and report what changed."""
-    message = update.message
-    if message is None:
+    admitted = await admin_command(update, context, "not_admin")
+    if admitted is None:
         return
-    script = script_for_update(update)
-    if not is_admin(update, context):
-        await message.reply_text(text("not_admin", script))
-        return
+    message, script = admitted
     state = bot_state(context)
     async with state.reload_lock:
         await message.reply_text(text("reloading", script))

@@ -17,7 +17,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.access import is_admin
+from bot.access import admin_command, is_admin
 from bot.listings import document_note
 from bot.state import bot_state
 from bot.texts import script_for_update, text
@@ -149,13 +149,10 @@ async def admin_uploads(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
 
 async def remove_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/remove N: take the N-th added document out of the corpus and the index (admins only)."""
-    message = update.message
-    if message is None:
+    admitted = await admin_command(update, context, "remove_not_admin")
+    if admitted is None:
         return
-    script = script_for_update(update)
-    if not is_admin(update, context):
-        await message.reply_text(text("remove_not_admin", script))
-        return
+    message, script = admitted
     state = bot_state(context)
     args = context.args or []
     async with state.reload_lock:
