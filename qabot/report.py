@@ -19,23 +19,31 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
-    """Title line, then how the file was read and what normalization removed or repaired."""
-    report = doc.report
+def title_line(doc: Document) -> Text:
+    """A document block's first line (English and Chinese reports alike): id, then the title."""
     out = Text()
     out.append(f"{doc.doc_id}  ", style="bold")
     out.append(f"《{doc.title}》\n", style="cyan")
+    return out
+
+
+def stated(doc: Document, speaker: str, occasion: str, colon: str) -> str:
+    """The speaker and occasion the speech states, under the given labels ("" when it states neither)."""
+    parts = [(speaker, doc.speaker), (occasion, doc.occasion)]
+    return " · ".join(f"{label}{colon}{value}" for label, value in parts if value)
+
+
+def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
+    """Title line, then how the file was read and what normalization removed or repaired."""
+    report = doc.report
+    out = title_line(doc)
     status = " · truncated by the site" if report.truncated else ""
     date = f" · {doc.date}" if doc.date else ""
     out.append(f"  {doc.path} · {doc.encoding}{date} · {plural(chunks, 'chunk')}{status}\n")
     # shown even when the title says it: this is where an admin checks what was extracted
-    stated = [
-        f"{label}: {value}"
-        for label, value in (("speaker", doc.speaker), ("occasion", doc.occasion))
-        if value
-    ]
-    if stated:
-        out.append(f"  {' · '.join(stated)}\n")
+    attribution = stated(doc, "speaker", "occasion", ": ")
+    if attribution:
+        out.append(f"  {attribution}\n")
     boilerplate = ", ".join(report.boilerplate_removed) or "none"
     out.append(f"  removed: pinyin ruby ×{report.pinyin_removed}; boilerplate: {boilerplate}\n")
     out.append(

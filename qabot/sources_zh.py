@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rich.console import Group
 from rich.text import Text
 
+from qabot.report import stated, title_line
 from retrieval.ingest import chinese_reason
 from retrieval.types import Chunk, Document
 
@@ -33,17 +34,13 @@ def _changes(doc: Document, redacted_chunks: int) -> list[str]:
 
 
 def document_block(doc: Document, chunks: int, redacted_chunks: int) -> Text:
-    out = Text()
-    out.append(f"{doc.doc_id}  ", style="bold")
-    out.append(f"《{doc.title}》\n", style="cyan")
+    out = title_line(doc)
     status = " · 原文被网站截断" if doc.truncated else ""
     date = f" · {doc.date}" if doc.date else ""
     out.append(f"  {doc.path} · {doc.encoding}{date} · {chunks} 个段落{status}")
-    stated = [
-        f"{label}：{value}" for label, value in (("讲话人", doc.speaker), ("场合", doc.occasion)) if value
-    ]
-    if stated:
-        out.append("\n  " + " · ".join(stated))
+    attribution = stated(doc, "讲话人", "场合", "：")
+    if attribution:
+        out.append("\n  " + attribution)
     changes = _changes(doc, redacted_chunks)
     if changes:
         out.append("\n  " + "；".join(changes))
