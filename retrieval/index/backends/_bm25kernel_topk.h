@@ -127,6 +127,19 @@ static void taat_segment(Kernel *self, const Slot *slots, Py_ssize_t m, const Py
     }
 }
 
+/* Slot `i`'s contribution to segment document `d` (global `doc`) when its cursor is on it: recorded in
+   contrib/present, cursor advanced, value returned; 0.0 (the bound's sum is unchanged) when it is not. */
+static inline double take(const Kernel *self, Slot *slots, Py_ssize_t i, unsigned d, Py_ssize_t doc,
+                          double *contrib, char *present) {
+    Slot *s = &slots[i];
+    if (s->pos >= s->end || self->low[s->pos] != d) return 0.0;
+    double c = weight(self, s->term, s->pos, doc);
+    if (s->weighted) c = s->w * c;
+    contrib[i] = c, present[i] = 1;
+    s->pos++;
+    return c;
+}
+
 /* One segment: `act` holds the slots with a run here, sorted by bound ascending; cum[j] = sum of bounds 0..j. */
 static void daat_segment(const Kernel *self, Slot *slots, Py_ssize_t m, const Py_ssize_t *act, Py_ssize_t na,
                          Py_ssize_t ne, const double *cum, double *contrib, char *present, Py_ssize_t base,
@@ -143,28 +156,13 @@ static void daat_segment(const Kernel *self, Slot *slots, Py_ssize_t m, const Py
         Py_ssize_t doc = base + d;
         memset(present, 0, (size_t)m);
         double partial = 0.0;
-        for (Py_ssize_t j = ne; j < na; j++) {
-            Slot *s = &slots[act[j]];
-            if (s->pos < s->end && self->low[s->pos] == d) {
-                double c = weight(self, s->term, s->pos, doc);
-                if (s->weighted) c = s->w * c;
-                contrib[act[j]] = c, present[act[j]] = 1;
-                partial += c;
-                s->pos++;
-            }
-        }
+        for (Py_ssize_t j = ne; j < na; j++) partial += take(self, slots, act[j], d, doc, contrib, present);
         int dropped = 0;
         for (Py_ssize_t j = ne - 1; j >= 0; j--) {
             if ((partial + cum[j]) * (1 + SLACK) <= theta) { dropped = 1; break; }
             Slot *s = &slots[act[j]];
             s->pos = seek(self->low, s->pos, s->end, d);
-            if (s->pos < s->end && self->low[s->pos] == d) {
-                double c = weight(self, s->term, s->pos, doc);
-                if (s->weighted) c = s->w * c;
-                contrib[act[j]] = c, present[act[j]] = 1;
-                partial += c;
-                s->pos++;
-            }
+            partial += take(self, slots, act[j], d, doc, contrib, present);
         }
         if (dropped) continue;
         double score = 0.0; /* the exact sum: contributions in query order, as bincount adds them */
