@@ -5,25 +5,13 @@ from __future__ import annotations
 from evaluation.confidence_sweep import asks_number, confidence_sweep, point
 from evaluation.metrics import JudgedQuestion
 from retrieval.settings import RetrieverSettings
+from tests.fixtures.judged import judged_question
 
 
 def judged(
     qid: str, relevant: str, coverage: float, known: float, cosine: float | None = None
 ) -> JudgedQuestion:
-    return JudgedQuestion(
-        qid=qid,
-        kind="k",
-        question=qid,
-        ranking=("a", "b"),
-        relevant=frozenset(relevant),
-        shown=False,
-        abstained=False,
-        top_score=5.0,
-        top_citation="",
-        coverage=coverage,
-        known=known,
-        cosine=cosine,
-    )
+    return judged_question(qid, relevant, coverage=coverage, known=known, cosine=cosine)
 
 
 CASES = (

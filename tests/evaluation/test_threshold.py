@@ -6,20 +6,11 @@ import pytest
 
 from evaluation.metrics import JudgedQuestion
 from evaluation.threshold import best_threshold, candidate_thresholds, sweep
+from tests.fixtures.judged import judged_question
 
 
 def judged(qid: str, relevant: str, score: float, abstained: bool = False) -> JudgedQuestion:
-    return JudgedQuestion(
-        qid=qid,
-        kind="k",
-        question=qid,
-        ranking=("a", "b"),
-        relevant=frozenset(relevant),
-        shown=False,
-        abstained=abstained,
-        top_score=score,
-        top_citation="",
-    )
+    return judged_question(qid, relevant, top_score=score, abstained=abstained)
 
 
 CASES = (
