@@ -88,12 +88,16 @@ static int build_block_bounds(Kernel *self) {
     for (Py_ssize_t t = 0; t < self->n_terms; t++)
         for (int64_t tp = self->term_run_ptr[t]; tp < self->term_run_ptr[t + 1]; tp++)
             run_term[self->term_runs[tp]] = (int32_t)t;
-    int32_t next = 0;
+    int32_t next = 0; /* rows in term order, so a query streams through its terms' rows */
+    for (Py_ssize_t tp = 0; tp < self->n_runs; tp++) {
+        const int64_t r = self->term_runs[tp];
+        self->run_block[r] = self->run_start[r + 1] - self->run_start[r] < LONG_RUN ? -1 : next++;
+    }
     for (Py_ssize_t r = 0; r < self->n_runs; r++) { /* storage order: one segment's documents at a time */
-        if (self->run_start[r + 1] - self->run_start[r] < LONG_RUN) { self->run_block[r] = -1; continue; }
-        scan_run(self, r, run_term[r], top, self->block_off + (Py_ssize_t)next * bps);
-        quantize(cps, top, self->block_q + (Py_ssize_t)next * cps, self->block_scale + 2 * (Py_ssize_t)next);
-        self->run_block[r] = next++;
+        const Py_ssize_t row = self->run_block[r];
+        if (row < 0) continue;
+        scan_run(self, r, run_term[r], top, self->block_off + row * bps);
+        quantize(cps, top, self->block_q + row * cps, self->block_scale + 2 * row);
     }
     PyMem_Free(top), PyMem_Free(run_term);
     return 0;

@@ -12,6 +12,7 @@
  * is the exhaustive one whatever order blocks are scored in.
  */
 #define SEED_CELLS 16
+#define PREFETCH 8 /* runs ahead */
 
 /* The k best so far: a binary heap whose root is the worst (lowest score; among equal scores, the
  * highest document number, since the project orders ties by document number ascending). */
@@ -138,6 +139,7 @@ static void locate(const Kernel *self, Scratch *x, Py_ssize_t i, Py_ssize_t j, i
         x->lo[i] = seek(self->low, x->from[i], end, first);
         x->hi[i] = x->from[i] = seek(self->low, x->lo[i], end, first + BLOCK_DOCS);
     }
+    __builtin_prefetch(&self->tf[x->lo[i]]); /* weights read it soon; low is being read now */
 }
 
 /* Slot i's mask in block j of segment seg (0 when it has no posting there). */
@@ -197,6 +199,18 @@ static void score_block(const Kernel *self, const Slot *slots, Py_ssize_t m, Scr
                           (cell_alive(ub2[1], theta) ? 0xffffffff00000000ull : 0);
     if (!live) return;
     if (theta > x->planned) plan(x, theta);
+    const Py_ssize_t block_base = (Py_ssize_t)seg * self->segment_docs + (j << BLOCK_SHIFT);
+    if (self->doc_class) __builtin_prefetch(&self->doc_class[block_base]);
+    for (Py_ssize_t e = 0; e < x->na; e++) { /* the block's postings of every slot that has some: in flight */
+        const Py_ssize_t i = x->order[e];
+        const int32_t row = self->run_block[x->run[i]];
+        if (row < 0) continue;
+        const uint8_t *q = self->block_q + (Py_ssize_t)row * 2 * self->blocks_per_seg;
+        if (!q[2 * j] && !q[2 * j + 1]) continue;
+        const int64_t first = self->run_start[x->run[i]] + self->block_off[(Py_ssize_t)row * self->blocks_per_seg + j];
+        __builtin_prefetch(&self->low[first]);
+        __builtin_prefetch(&self->tf[first]);
+    }
     uint64_t cand = 0;
     for (Py_ssize_t e = 0; e < x->ness; e++) {
         const Py_ssize_t i = x->order[e];
@@ -205,7 +219,6 @@ static void score_block(const Kernel *self, const Slot *slots, Py_ssize_t m, Scr
     }
     cand &= live;
     for (Py_ssize_t e = 0; e < x->nreq && cand; e++) cand &= block_mask(self, x, x->req[e], seg, j);
-    const Py_ssize_t block_base = (Py_ssize_t)seg * self->segment_docs + (j << BLOCK_SHIFT);
     for (; cand; cand &= cand - 1) {
         const unsigned bit = (unsigned)__builtin_ctzll(cand), cell = bit >> CELL_SHIFT;
         const unsigned d = (unsigned)(j << BLOCK_SHIFT) + bit;
@@ -261,6 +274,11 @@ static void add_bounds(Kernel *self, const Slot *slots, Py_ssize_t m) {
     for (Py_ssize_t i = 0; i < m; i++) {
         const Slot *s = &slots[i];
         for (int64_t tp = s->tp0; tp < s->te; tp++) {
+            if (tp + PREFETCH < s->te) { /* the runs' own entries are scattered: ask for them early */
+                const int64_t ahead = self->term_runs[tp + PREFETCH];
+                __builtin_prefetch(&self->run_seg[ahead]);
+                __builtin_prefetch(&self->run_block[ahead]);
+            }
             const int64_t r = self->term_runs[tp];
             const int32_t seg = self->run_seg[r];
             double *ub = self->ub + (Py_ssize_t)seg * cps;
@@ -318,6 +336,13 @@ static void enter_segment(const Kernel *self, Slot *slots, Py_ssize_t m, Scratch
         if (forward) {
             while (s->tp < s->te && self->run_seg[self->term_runs[s->tp]] < seg) s->tp++;
             x->run[t] = s->tp < s->te && self->run_seg[self->term_runs[s->tp]] == seg ? self->term_runs[s->tp] : -1;
+            if (s->tp + 1 < s->te) { /* the slot's next run, wanted at a later segment */
+                const int64_t next = self->term_runs[s->tp + 1];
+                __builtin_prefetch(&self->run_seg[next]);
+                __builtin_prefetch(&self->run_start[next]);
+                __builtin_prefetch(&self->run_block[next]);
+                __builtin_prefetch(&self->run_max[next]);
+            }
         } else {
             x->run[t] = run_in_segment(self, s, seg);
         }
