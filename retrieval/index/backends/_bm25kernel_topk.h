@@ -13,6 +13,7 @@
  */
 #define SEED_CELLS 16
 #define PREFETCH 8 /* runs ahead */
+#define DENSE_BLOCK 16 /* candidates in a block from which it is scored term at a time */
 
 /* The k best so far: a binary heap whose root is the worst (lowest score; among equal scores, the
  * highest document number, since the project orders ties by document number ascending). */
@@ -187,6 +188,37 @@ static void plan(Scratch *x, double theta) {
     x->planned = theta;
 }
 
+/* Block j with many candidates: every slot's postings there added term at a time (query order) into
+ * the candidates' accumulators, cheaper than bounding each candidate. */
+static void dense_block(const Kernel *self, const Slot *slots, Py_ssize_t m, Scratch *x, int32_t seg,
+                        Py_ssize_t j, uint64_t cand, Heap *h) {
+    const Py_ssize_t seg_base = (Py_ssize_t)seg * self->segment_docs, block_base = seg_base + (j << BLOCK_SHIFT);
+    const int64_t at = (int64_t)seg * self->blocks_per_seg + j;
+    double acc[BLOCK_DOCS];
+    for (uint64_t c = cand; c; c &= c - 1) acc[__builtin_ctzll(c)] = 0.0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        if (x->run[i] < 0) continue;
+        const uint8_t *q = block_bytes(self, x->run[i]);
+        if (q && !q[2 * j] && !q[2 * j + 1]) continue;
+        locate(self, x, i, j, at);
+        const Slot *s = &slots[i];
+        for (int64_t p = x->lo[i]; p < x->hi[i]; p++) {
+            const unsigned bit = self->low[p] & (BLOCK_DOCS - 1);
+            if (!((cand >> bit) & 1)) continue;
+            double c = weight(self, s->term, p, seg_base + self->low[p]);
+            acc[bit] += s->weighted ? s->w * c : c;
+        }
+    }
+    double theta = heap_threshold(h);
+    for (; cand; cand &= cand - 1) {
+        const unsigned bit = (unsigned)__builtin_ctzll(cand);
+        if (acc[bit] >= theta) {
+            heap_offer(h, acc[bit], block_base + bit);
+            theta = heap_threshold(h);
+        }
+    }
+}
+
 /* Score block j of segment seg; ub2 = its two cells' bounds. Candidates are the documents of the
  * essential slots in live cells that every required slot holds. A candidate's bound starts at its cell's
  * and drops by each slot it misses and by each weight found below its slot's cell bound (largest bounds
@@ -219,6 +251,10 @@ static void score_block(const Kernel *self, const Slot *slots, Py_ssize_t m, Scr
     }
     cand &= live;
     for (Py_ssize_t e = 0; e < x->nreq && cand; e++) cand &= block_mask(self, x, x->req[e], seg, j);
+    if (__builtin_popcountll(cand) >= DENSE_BLOCK) {
+        dense_block(self, slots, m, x, seg, j, cand, h);
+        return;
+    }
     for (; cand; cand &= cand - 1) {
         const unsigned bit = (unsigned)__builtin_ctzll(cand), cell = bit >> CELL_SHIFT;
         const unsigned d = (unsigned)(j << BLOCK_SHIFT) + bit;
