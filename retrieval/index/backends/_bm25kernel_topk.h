@@ -90,7 +90,9 @@ static PyObject *heap_result(Heap *h) {
     PyObject *out = PyList_New(n);
     if (!out) return NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *pair = Py_BuildValue("(Ld)", (long long)h->doc[i], h->score[i]);
+        PyObject *doc = PyLong_FromLongLong((long long)h->doc[i]), *score = PyFloat_FromDouble(h->score[i]);
+        PyObject *pair = doc && score ? PyTuple_Pack(2, doc, score) : NULL;
+        Py_XDECREF(doc), Py_XDECREF(score);
         if (!pair) { Py_DECREF(out); return NULL; }
         PyList_SET_ITEM(out, i, pair);
     }
@@ -406,21 +408,19 @@ static PyObject *Kernel_top_k(Kernel *self, PyObject *args) {
     if (!slots) return NULL;
     if (k > self->n_docs) k = self->n_docs;
     if (k <= 0 || m == 0) { PyMem_Free(slots); return PyList_New(0); }
-    Heap h = {PyMem_Malloc((size_t)k * sizeof(double)), PyMem_Malloc((size_t)k * sizeof(int64_t)), 0, k};
-    const size_t n = (size_t)m;
-    Scratch x = {PyMem_Malloc(n * sizeof(int64_t)), PyMem_Malloc(n * sizeof(int64_t)),
-                 PyMem_Malloc(n * sizeof(int64_t)), PyMem_Malloc(n * sizeof(int64_t)),
-                 PyMem_Malloc(n * sizeof(int64_t)), PyMem_Malloc(n * sizeof(int64_t)),
-                 PyMem_Malloc(n * sizeof(int)), PyMem_Malloc(n * sizeof(uint64_t)),
-                 PyMem_Malloc(n * sizeof(double)), PyMem_Malloc(n * sizeof(double)),
-                 PyMem_Malloc(n * sizeof(Py_ssize_t)), PyMem_Malloc(n * sizeof(Py_ssize_t)), 0, 0, 0, 0.0};
-    PyObject *result = NULL;
-    if (!h.score || !h.doc || !x.run || !x.from || !x.lo || !x.hi || !x.loc_at || !x.mask_at || !x.probes ||
-        !x.mask || !x.seg_bound ||
-        !x.contrib || !x.order || !x.req) {
-        PyErr_NoMemory();
-        goto done;
+    /* one allocation for the heap and the scratch: every entry is 8 bytes (probes use the first 4) */
+    const size_t n = (size_t)m, kk = (size_t)k;
+    int64_t *words = PyMem_Malloc((2 * kk + 13 * n) * sizeof(int64_t));
+    if (!words) {
+        PyMem_Free(slots);
+        return PyErr_NoMemory();
     }
+    Heap h = {(double *)words, words + kk, 0, k};
+    int64_t *w = words + 2 * kk;
+    Scratch x = {w, w + n, w + 2 * n, w + 3 * n, w + 4 * n, w + 5 * n, (int *)(w + 6 * n), (uint64_t *)(w + 7 * n),
+                 (double *)(w + 8 * n), (double *)(w + 9 * n), (Py_ssize_t *)(w + 10 * n),
+                 (Py_ssize_t *)(w + 11 * n), 0, 0, 0, 0.0};
+    PyObject *result = NULL;
     if (++self->epoch == 0) { /* wrapped: forget every old mark */
         memset(self->seg_mark, 0, (size_t)self->n_segments * sizeof(uint32_t));
         self->epoch = 1;
@@ -448,10 +448,7 @@ static PyObject *Kernel_top_k(Kernel *self, PyObject *args) {
             score_block(self, slots, m, &x, seg, j, ub + 2 * j, &h);
     }
     result = heap_result(&h);
-done:
-    PyMem_Free(h.score), PyMem_Free(h.doc), PyMem_Free(x.run), PyMem_Free(x.from), PyMem_Free(x.lo);
-    PyMem_Free(x.hi), PyMem_Free(x.loc_at), PyMem_Free(x.probes), PyMem_Free(x.mask_at), PyMem_Free(x.mask), PyMem_Free(x.seg_bound), PyMem_Free(x.contrib);
-    PyMem_Free(x.order), PyMem_Free(x.req);
+    PyMem_Free(words);
     PyMem_Free(slots);
     return result;
 }
