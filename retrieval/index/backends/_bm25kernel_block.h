@@ -2,6 +2,9 @@
  * scratch, finding a slot's postings in a block, the segment plan, and the two ways a block is scored.
  * See _bm25kernel_topk.h for how blocks are chosen. */
 #define DENSE_BLOCK 16 /* candidates in a block from which it is scored term at a time */
+#ifndef REQUIRED_MASK
+#define REQUIRED_MASK 4 /* candidates from which required slots are applied as masks */
+#endif
 
 static inline int cell_alive(double ub, double theta) { return ub > 0.0 && ub * (1 + SLACK) > theta; }
 
@@ -152,7 +155,10 @@ static void score_block(const Kernel *self, const Slot *slots, Py_ssize_t m, Scr
         if (!q || q[2 * j] || q[2 * j + 1]) cand |= block_mask(self, x, i, seg, j);
     }
     cand &= live;
-    for (Py_ssize_t e = 0; e < x->nreq && cand; e++) cand &= block_mask(self, x, x->req[e], seg, j);
+    /* a required slot's mask costs a pass over its postings here: worth it for many candidates only (for a
+       few, the candidates' own probes find the slot missing at once, its bound being among the largest) */
+    if (__builtin_popcountll(cand) >= REQUIRED_MASK)
+        for (Py_ssize_t e = 0; e < x->nreq && cand; e++) cand &= block_mask(self, x, x->req[e], seg, j);
     if (__builtin_popcountll(cand) >= DENSE_BLOCK) {
         dense_block(self, slots, m, x, seg, j, cand, h);
         return;
