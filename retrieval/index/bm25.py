@@ -1,4 +1,10 @@
-"""The searchable index: chunks, their BM25 terms, document frequencies and a scoring backend."""
+"""The searchable index: chunks, their BM25 terms, document frequencies and a scoring backend.
+
+The character-bigram companion (`CompanionIndex`) is built from the word index's texts with its tokens
+made on demand: bigrams are cheap to make (no jieba), and keeping every chunk's bigram strings until the
+token cache is saved cost more memory than the companion's postings themselves. Fusion only ranks with it,
+so it keeps no document frequencies or vocabulary n-grams (a second pass over every chunk's bigrams).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ from dataclasses import dataclass, field
 
 from retrieval.index.backends import Backend, Weights, make_backend
 from retrieval.index.positions import ChunkCounts, Positions
-from retrieval.index.tokencache import TokenCache
+from retrieval.index.tokencache import TokenCache, TokenLists
+from retrieval.index.tokenize import Tokenizer
 from retrieval.normalize import fold_for_matching
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Chunk, Document
@@ -24,6 +31,13 @@ def index_text(chunk: Chunk, settings: RetrieverSettings) -> str:
 def char_ngrams(term: str) -> list[str]:
     """Single characters of a one-character term, else its character bigrams."""
     return [term] if len(term) == 1 else [term[i : i + 2] for i in range(len(term) - 1)]
+
+
+def new_backend(settings: RetrieverSettings) -> Backend:
+    """An unbuilt backend of the kind and parameters `settings` ask for."""
+    return make_backend(
+        settings.backend, variant=settings.variant, k1=settings.k1, b=settings.b, epsilon=settings.epsilon
+    )
 
 
 @dataclass
@@ -54,7 +68,7 @@ class Index:
         tokens = cache.tokenize(texts, settings)
         index = cls.from_tokens(documents, chunks, tokens, settings, skipped)
         if settings.fuses_bigrams(len(chunks)):
-            index.bigram = cls.build(documents, chunks, settings.bigram_companion(), (), cache)
+            index.bigram = CompanionIndex.over(documents, chunks, settings.bigram_companion(), texts)
         return index
 
     @classmethod
@@ -67,9 +81,7 @@ class Index:
         skipped: Sequence[tuple[str, str]] = (),
     ) -> Index:
         """An index over chunks already tokenized (`tokens[i]` for `chunks[i]`); benchmarks compose these."""
-        backend = make_backend(
-            settings.backend, variant=settings.variant, k1=settings.k1, b=settings.b, epsilon=settings.epsilon
-        )
+        backend = new_backend(settings)
         backend.build(tokens)
         df: Counter[str] = Counter()
         for chunk_tokens in tokens:
@@ -118,3 +130,29 @@ class Index:
         if weights is None:
             return [(i, float(score)) for i, score in self.backend.top_k(list(query_terms), k)]
         return [(i, float(score)) for i, score in self.backend.top_k(list(query_terms), k, list(weights))]
+
+
+class CompanionIndex(Index):
+    """The character-bigram index fusion ranks beside the word index: `top_k` only, no term statistics."""
+
+    @classmethod
+    def over(
+        cls,
+        documents: Sequence[Document],
+        chunks: Sequence[Chunk],
+        settings: RetrieverSettings,
+        texts: Sequence[str] | None = None,
+    ) -> CompanionIndex:
+        """The companion for `settings` (a `bigram_companion()`); `texts`: the chunks' index texts when the
+        word index already made them (`index_text` reads neither the tokenizer nor fusion)."""
+        texts = texts if texts is not None else [index_text(c, settings) for c in chunks]
+        tokenize = Tokenizer(settings).tokenize
+        backend = new_backend(settings)
+        backend.build(TokenLists(len(texts), lambda i: tokenize(texts[i])))  # one chunk's bigrams at a time
+        return cls(settings, tuple(documents), tuple(chunks), {}, frozenset(), backend)
+
+    def doc_freq(self, term: str) -> int:
+        raise TypeError("the bigram companion keeps no document frequencies: ask the word index")
+
+    def has_ngram(self, gram: str) -> bool:
+        raise TypeError("the bigram companion keeps no vocabulary n-grams: ask the word index")
