@@ -8,6 +8,7 @@ so it keeps no document frequencies or vocabulary n-grams (a second pass over ev
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -31,6 +32,16 @@ def index_text(chunk: Chunk, settings: RetrieverSettings) -> str:
 def char_ngrams(term: str) -> list[str]:
     """Single characters of a one-character term, else its character bigrams."""
     return [term] if len(term) == 1 else [term[i : i + 2] for i in range(len(term) - 1)]
+
+
+def bigram_token_lists(texts: Sequence[str], settings: RetrieverSettings) -> TokenLists:
+    """Each index text's tokens under `settings` (a `bigram_companion()`), made when read and never kept:
+    bigrams need no jieba. Picklable (shard writers hand it to worker processes)."""
+    return TokenLists(len(texts), functools.partial(_tokens_at, Tokenizer(settings), texts))
+
+
+def _tokens_at(tokenizer: Tokenizer, texts: Sequence[str], i: int) -> list[str]:
+    return tokenizer.tokenize(texts[i])
 
 
 def new_backend(settings: RetrieverSettings) -> Backend:
@@ -146,9 +157,8 @@ class CompanionIndex(Index):
         """The companion for `settings` (a `bigram_companion()`); `texts`: the chunks' index texts when the
         word index already made them (`index_text` reads neither the tokenizer nor fusion)."""
         texts = texts if texts is not None else [index_text(c, settings) for c in chunks]
-        tokenize = Tokenizer(settings).tokenize
         backend = new_backend(settings)
-        backend.build(TokenLists(len(texts), lambda i: tokenize(texts[i])))  # one chunk's bigrams at a time
+        backend.build(bigram_token_lists(texts, settings))  # one chunk's bigrams alive at a time
         return cls(settings, tuple(documents), tuple(chunks), {}, frozenset(), backend)
 
     def doc_freq(self, term: str) -> int:

@@ -4,11 +4,12 @@ companion against an index over the same bigram tokens."""
 from __future__ import annotations
 
 import math
+import pickle
 
 import pytest
 from rank_bm25 import BM25Okapi
 
-from retrieval.index.bm25 import CompanionIndex, Index, index_text
+from retrieval.index.bm25 import CompanionIndex, Index, bigram_token_lists, index_text
 from retrieval.index.tokenize import Tokenizer
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings
@@ -89,3 +90,12 @@ def test_companion_refuses_term_statistics(retriever: Retriever) -> None:
         with pytest.raises(TypeError, match="word index"):
             ask("秸秆")
     assert retriever.index.doc_freq("秸秆") > 0  # the word index answers them
+
+
+def test_bigram_token_lists_are_made_on_read_and_pickle(retriever: Retriever) -> None:
+    settings = retriever.settings.bigram_companion()
+    texts = [index_text(c, settings) for c in retriever.chunks[:5]]
+    lists = bigram_token_lists(texts, settings)
+    expected = [Tokenizer(settings).tokenize(t) for t in texts]
+    assert list(lists) == expected and lists[-1] == expected[-1]
+    assert list(pickle.loads(pickle.dumps(lists))) == expected  # shard writers hand it to workers
