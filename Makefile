@@ -15,7 +15,7 @@ $(BIN)/python:
 QUIET_BUILD := PYTHONWARNINGS=ignore::UserWarning
 
 # the optional C query kernel is compiled by the editable install (setup.py); a changed source rebuilds it
-KERNEL_SOURCES := setup.py retrieval/index/backends/_bm25kernel.c retrieval/index/backends/_bm25kernel_topk.h
+KERNEL_SOURCES := setup.py $(wildcard retrieval/index/backends/_bm25kernel*.[ch])
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml $(KERNEL_SOURCES)
 	$(QUIET_BUILD) $(BIN)/python -m pip install --quiet -e .

@@ -12,9 +12,13 @@ setup(
         Extension(
             "retrieval.index.backends._bm25kernel",
             ["retrieval/index/backends/_bm25kernel.c"],
-            depends=["retrieval/index/backends/_bm25kernel_topk.h"],
+            depends=[
+                "retrieval/index/backends/_bm25kernel_blocks.h",
+                "retrieval/index/backends/_bm25kernel_classes.h",
+                "retrieval/index/backends/_bm25kernel_topk.h",
+            ],
             optional=True,
-            extra_compile_args=["-O2", "-ffp-contract=off"],
+            extra_compile_args=["-O3", "-ffp-contract=off"],
         )
     ]
 )

@@ -38,11 +38,17 @@ typedef struct {
     Py_buffer view[N_BUF];
     int held;
     const double *idf, *norm, *run_max;
-    double *acc;       /* per-segment accumulator, reused by every query (the GIL is held throughout) */
-    uint32_t *stamp;   /* stamp[d] == epoch: acc[d] belongs to the current segment's query */
-    uint16_t *touched; /* documents of the current segment with an accumulator entry */
+    double *ub;         /* per query: the bound of every block of the segments it touches (blocks.h) */
+    uint32_t *seg_mark; /* seg_mark[s] == epoch: ub of segment s belongs to the current query */
     uint32_t epoch;
-    double *unit; /* Okapi: (tf * (k1 + 1)) / (tf + norm) for tf = 1 and 2, per document (2 per doc) */
+    int32_t *run_block; /* per run: its row of block_q / block_scale, or -1 for a short run */
+    uint8_t *block_q;
+    uint16_t *block_off;
+    double *block_scale;
+    Py_ssize_t blocks_per_seg;
+    uint16_t *doc_class; /* classes.h: documents of equal norm share a class (NULL: class = document) */
+    double *class_norm, *class_unit; /* per class: the norm; Okapi's tf * (k1 + 1) / (tf + norm), small tf */
+    Py_ssize_t tf_table;             /* class_unit entries per class */
     const int64_t *run_start, *over_pos, *term_run_ptr, *term_runs;
     const uint16_t *low;
     const uint8_t *tf;
@@ -53,10 +59,15 @@ typedef struct {
 } Kernel;
 
 static void Kernel_dealloc(Kernel *self) {
-    PyMem_Free(self->unit);
-    PyMem_Free(self->acc);
-    PyMem_Free(self->stamp);
-    PyMem_Free(self->touched);
+    PyMem_Free(self->doc_class);
+    PyMem_Free(self->class_norm);
+    PyMem_Free(self->class_unit);
+    PyMem_Free(self->ub);
+    PyMem_Free(self->seg_mark);
+    PyMem_Free(self->run_block);
+    PyMem_Free(self->block_q);
+    PyMem_Free(self->block_off);
+    PyMem_Free(self->block_scale);
     for (int i = 0; i < self->held; i++) PyBuffer_Release(&self->view[i]);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -108,6 +119,9 @@ static int check_layout(Kernel *self) {
     return 0;
 }
 
+static int init_blocks(Kernel *self); /* _bm25kernel_blocks.h */
+static int init_classes(Kernel *self); /* _bm25kernel_classes.h */
+
 static int Kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
     PyObject *obj[N_BUF];
     int okapi;
@@ -141,20 +155,10 @@ static int Kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
     self->segment_docs = segment_docs;
     self->n_segments = (self->n_docs + segment_docs - 1) / segment_docs;
     if (check_layout(self) < 0) return -1;
-    self->acc = PyMem_Malloc((size_t)segment_docs * sizeof(double));
-    self->stamp = PyMem_Calloc((size_t)segment_docs, sizeof(uint32_t));
-    self->touched = PyMem_Malloc((size_t)segment_docs * sizeof(uint16_t));
-    if (!self->acc || !self->stamp || !self->touched) { PyErr_NoMemory(); return -1; }
-    if (okapi) { /* 85-95% of postings have tf 1 or 2: their weight is then one multiplication */
-        self->unit = PyMem_Malloc((size_t)(2 * self->n_docs + 1) * sizeof(double));
-        if (!self->unit) { PyErr_NoMemory(); return -1; }
-        for (Py_ssize_t d = 0; d < self->n_docs; d++) {
-            self->unit[2 * d] = 1.0 * self->k1p1 / (1.0 + self->norm[d]);
-            self->unit[2 * d + 1] = 2.0 * self->k1p1 / (2.0 + self->norm[d]);
-        }
-    }
-    return 0;
+    if (init_classes(self) < 0) return -1;
+    return init_blocks(self);
 }
+
 
 static double tf_at(const Kernel *self, int64_t pos) {
     unsigned v = self->tf[pos];
@@ -167,22 +171,21 @@ static double tf_at(const Kernel *self, int64_t pos) {
     return (lo < self->n_over && self->over_pos[lo] == pos) ? (double)self->over_tf[lo] : 255.0;
 }
 
+#include "_bm25kernel_classes.h"
+
 /* rank_bm25's per-term expression, operation for operation (sparse_weights.posting_weights). */
 static inline double weight(const Kernel *self, int64_t term, int64_t pos, Py_ssize_t doc) {
-    unsigned small = self->tf[pos];
-    if (self->okapi && small - 1u < 2u) return self->idf[term] * self->unit[2 * doc + small - 1];
-    double tf = tf_at(self, pos), norm = self->norm[doc], idf = self->idf[term];
-    if (self->okapi) return idf * (tf * self->k1p1 / (tf + norm));
+    const Py_ssize_t c = doc_class(self, doc);
+    if (self->okapi) return self->idf[term] * okapi_factor(self, pos, c);
+    double tf = tf_at(self, pos), norm = self->class_norm[c], idf = self->idf[term];
     double ctd = tf / norm;
     return idf * tf * self->k1p1 * (ctd + self->delta) / (self->k1 + ctd + self->delta);
 }
 
 typedef struct {
-    int64_t term, tp, te; /* the term, and its next run in term_runs[tp:te] */
+    int64_t term, tp0, tp, te; /* the term, its runs term_runs[tp0:te], and the next one to visit */
     double w;
     int weighted;
-    int64_t pos, end;     /* the current run's postings */
-    double ub;
 } Slot;
 
 /* Slots from Python lists: term ids (each < n_terms) and optional positive weights. */
@@ -206,7 +209,7 @@ static Slot *read_slots(Kernel *self, PyObject *terms, PyObject *weights, Py_ssi
         if (t == -1 && PyErr_Occurred()) goto fail;
         if (t < 0 || t >= self->n_terms) { PyErr_SetString(PyExc_IndexError, "kernel: term id"); goto fail; }
         slots[i].term = t;
-        slots[i].tp = self->term_run_ptr[t];
+        slots[i].tp0 = slots[i].tp = self->term_run_ptr[t];
         slots[i].te = self->term_run_ptr[t + 1];
         slots[i].w = 1.0;
         if (wseq) {
@@ -255,6 +258,7 @@ static PyObject *Kernel_accumulate(Kernel *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+#include "_bm25kernel_blocks.h"
 #include "_bm25kernel_topk.h"
 
 static PyMethodDef Kernel_methods[] = {
