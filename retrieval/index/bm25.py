@@ -75,11 +75,15 @@ class Index:
     ) -> Index:
         """Tokenize every chunk (reusing cached tokens by content hash) and build the BM25 backend."""
         texts = [index_text(c, settings) for c in chunks]
+        # the companion first: its build's temporaries then fit under the word build's peak (jieba's
+        # results arriving) instead of adding to the finished word index
+        bigram = None
+        if settings.fuses_bigrams(len(chunks)):
+            bigram = CompanionIndex.over(documents, chunks, settings.bigram_companion(), texts)
         cache = token_cache if token_cache is not None else TokenCache()
         tokens = cache.tokenize(texts, settings)
         index = cls.from_tokens(documents, chunks, tokens, settings, skipped)
-        if settings.fuses_bigrams(len(chunks)):
-            index.bigram = CompanionIndex.over(documents, chunks, settings.bigram_companion(), texts)
+        index.bigram = bigram
         return index
 
     @classmethod
