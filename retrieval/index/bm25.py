@@ -73,7 +73,8 @@ class Index:
         skipped: Sequence[tuple[str, str]] = (),
         token_cache: TokenCache | None = None,
     ) -> Index:
-        """Tokenize every chunk (reusing cached tokens by content hash) and build the BM25 backend."""
+        """Tokenize every chunk (reusing cached tokens by content hash) and build the BM25 backend, and the
+        bigram companion when `settings.fuses_bigrams` (its tokens are never cached)."""
         texts = [index_text(c, settings) for c in chunks]
         # the companion first: its build's temporaries then fit under the word build's peak (jieba's
         # results arriving) instead of adding to the finished word index
@@ -159,7 +160,8 @@ class CompanionIndex(Index):
         texts: Sequence[str] | None = None,
     ) -> CompanionIndex:
         """The companion for `settings` (a `bigram_companion()`); `texts`: the chunks' index texts when the
-        word index already made them (`index_text` reads neither the tokenizer nor fusion)."""
+        caller has them (`Index.build` shares the word index's: `index_text` reads neither the tokenizer
+        nor fusion)."""
         texts = texts if texts is not None else [index_text(c, settings) for c in chunks]
         backend = new_backend(settings)
         backend.build(bigram_token_lists(texts, settings))  # one chunk's bigrams alive at a time
