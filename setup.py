@@ -13,8 +13,10 @@ setup(
             "retrieval.index.backends._bm25kernel",
             ["retrieval/index/backends/_bm25kernel.c"],
             depends=[
-                "retrieval/index/backends/_bm25kernel_blocks.h",
+                "retrieval/index/backends/_bm25kernel_block.h",
+                "retrieval/index/backends/_bm25kernel_bounds.h",
                 "retrieval/index/backends/_bm25kernel_classes.h",
+                "retrieval/index/backends/_bm25kernel_heap.h",
                 "retrieval/index/backends/_bm25kernel_topk.h",
             ],
             optional=True,

@@ -8,14 +8,18 @@
  * Layout (sparse_layout.py): documents in segments of `segment_docs`; per segment, one run per term it
  * holds, a run being the term's postings in that segment: `low` (document number within the segment,
  * ascending) and `tf` (term frequency, 255 = look it up in the sorted overflow table). `run_max` is the
- * largest weight in a run, the per-(term, segment) upper bound of MaxScore.
+ * largest weight in a run (what bounds a short run, see _bm25kernel_bounds.h).
  *
- * top_k is document-at-a-time MaxScore: within each segment, query slots sorted by bound; those whose
- * bounds together cannot lift a document above the current k-th score are "non-essential" and only
- * probed (galloping search) for documents the others produce, and a document is dropped as soon as its
- * partial score plus the remaining bounds cannot beat the k-th. Bounds carry a relative slack far above
- * any rounding difference between summation orders, so pruning never drops a document the exhaustive
- * sum would have kept. Nothing is written outside the call's own small buffers; no N-sized work.
+ * top_k is exact block-max top-k (_bm25kernel_topk.h; a block is scored in _bm25kernel_block.h, the
+ * k best kept in _bm25kernel_heap.h) over 64-document blocks whose per-term bounds are
+ * computed here when the kernel is made (_bm25kernel_bounds.h); documents of equal length share their
+ * norm through length classes (_bm25kernel_classes.h). Bounds carry a relative slack far above any
+ * rounding difference between summation orders, so pruning never drops a document the exhaustive sum
+ * would have kept, and every score the kernel returns is the exact sum. Nothing is written outside the
+ * kernel's own buffers; no N-sized work per query (the bounds of the blocks a query touches, ~1/32 N).
+ *
+ * Kernel(idf, norm, run_start, run_max, low, tf, over_pos, over_tf, term_run_ptr, term_runs, run_seg,
+ *        okapi, k1, segment_docs, delta[, max_classes]); the buffers are held, never copied.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -49,6 +53,7 @@ typedef struct {
     uint16_t *doc_class; /* classes.h: documents of equal norm share a class (NULL: class = document) */
     double *class_norm, *class_unit; /* per class: the norm; Okapi's tf * (k1 + 1) / (tf + norm), small tf */
     Py_ssize_t tf_table;             /* class_unit entries per class */
+    Py_ssize_t max_classes;          /* more distinct norms than this: class = document (tests lower it) */
     const int64_t *run_start, *over_pos, *term_run_ptr, *term_runs;
     const uint16_t *low;
     const uint8_t *tf;
@@ -119,17 +124,20 @@ static int check_layout(Kernel *self) {
     return 0;
 }
 
-static int init_blocks(Kernel *self); /* _bm25kernel_blocks.h */
+static int init_blocks(Kernel *self); /* _bm25kernel_bounds.h */
+#define MAX_CLASSES 65535
 static int init_classes(Kernel *self); /* _bm25kernel_classes.h */
 
 static int Kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
     PyObject *obj[N_BUF];
     int okapi;
     Py_ssize_t segment_docs;
-    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOpdnd", &obj[0], &obj[1], &obj[2], &obj[3], &obj[4], &obj[5],
+    self->max_classes = MAX_CLASSES;
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOpdnd|n", &obj[0], &obj[1], &obj[2], &obj[3], &obj[4], &obj[5],
                           &obj[6], &obj[7], &obj[8], &obj[9], &obj[10], &okapi, &self->k1, &segment_docs,
-                          &self->delta))
+                          &self->delta, &self->max_classes))
         return -1;
+    if (self->max_classes < 0 || self->max_classes > MAX_CLASSES) return bad("max_classes");
     if (self->held) return bad("already initialised");
     for (int i = 0; i < N_BUF; i++)
         if (take_buffer(self, i, obj[i]) < 0) return -1;
@@ -258,7 +266,9 @@ static PyObject *Kernel_accumulate(Kernel *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-#include "_bm25kernel_blocks.h"
+#include "_bm25kernel_bounds.h"
+#include "_bm25kernel_heap.h"
+#include "_bm25kernel_block.h"
 #include "_bm25kernel_topk.h"
 
 static PyMethodDef Kernel_methods[] = {

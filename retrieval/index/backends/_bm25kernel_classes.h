@@ -4,8 +4,8 @@
  * 2 bytes a document instead of 24, so the weights of a query's candidates read a table that stays in
  * cache. The tables hold the very doubles of the `norm`
  * buffer (classes are found by exact bit pattern), so weights are unchanged. With more than 65,535
- * distinct norms the class of a document is the document itself, with factors for tf = 1, 2 only. */
-#define MAX_CLASSES 65535
+ * distinct norms (MAX_CLASSES, or the kernel's max_classes) the class of a document is the document
+ * itself, with factors for tf = 1, 2 only. */
 #define TF_TABLE 8
 #define CLASS_HASH_BITS 17
 
@@ -26,19 +26,19 @@ static int find_classes(Kernel *self, Py_ssize_t *n_classes) {
     }
     memset(table, 0xff, slots * sizeof(int32_t));
     Py_ssize_t n = 0;
-    for (Py_ssize_t d = 0; d < self->n_docs && n <= MAX_CLASSES; d++) {
+    for (Py_ssize_t d = 0; d < self->n_docs && n <= self->max_classes; d++) {
         uint64_t bits;
         memcpy(&bits, &self->norm[d], sizeof bits);
         size_t h = (size_t)((bits * 0x9E3779B97F4A7C15ull) >> (64 - CLASS_HASH_BITS));
         while (table[h] >= 0 && keys[h] != bits) h = (h + 1) & (slots - 1);
         if (table[h] < 0) {
-            if (n == MAX_CLASSES) { n++; break; }
+            if (n == self->max_classes) { n++; break; }
             table[h] = (int32_t)n++, keys[h] = bits;
         }
         self->doc_class[d] = (uint16_t)table[h];
     }
     PyMem_Free(table), PyMem_Free(keys);
-    if (n > MAX_CLASSES) { PyMem_Free(self->doc_class); self->doc_class = NULL; n = self->n_docs; }
+    if (n > self->max_classes) { PyMem_Free(self->doc_class); self->doc_class = NULL; n = self->n_docs; }
     *n_classes = n;
     return 0;
 }

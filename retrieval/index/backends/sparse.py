@@ -54,6 +54,7 @@ class SparseBackend:
         self._vocab: dict[str, int] = {}
         self._postings: Postings | None = None
         self._norm: FloatArray = np.zeros(0)
+        self._idf_positive = False
 
     @property
     def kernel(self) -> str:
@@ -91,6 +92,7 @@ class SparseBackend:
 
     def _adopt(self, vocab: dict[str, int], postings: Postings, norm: FloatArray) -> None:
         self._vocab, self._postings, self._norm = vocab, postings, norm
+        self._idf_positive = bool(np.all(postings.idf > 0))  # then no query needs the per-term check
         self._c = None
         if self._c_module is not None and self.variant != "plus":
             p = postings
@@ -163,7 +165,7 @@ class SparseBackend:
         terms, weights = self._slots(query_tokens, query_weights)
         if not terms or k <= 0:
             return []
-        positive = all(p.idf[t] > 0 for t in terms)
+        positive = self._idf_positive or all(p.idf[t] > 0 for t in terms)
         if self._c is not None and positive:
             result: list[tuple[int, float]] = self._c.top_k(terms, weights, k)
             return result

@@ -1,7 +1,7 @@
-"""Differential tests of the sparse backend's two kernels (C MaxScore, numpy) against rank_bm25, bit for bit.
+"""Differential tests of the sparse backend's two kernels (C block-max, numpy) against rank_bm25, bit for bit.
 
-The C kernel prunes documents with per-segment upper bounds and switches between document-at-a-time and
-term-at-a-time per segment; none of that may change a single id, rank or score bit. Every case runs the
+The C kernel prunes blocks and documents with per-cell upper bounds and scores a dense block term at a
+time; none of that may change a single id, rank or score bit. Every case runs the
 compiled kernel (when it was built) and the numpy fallback beside the rank-bm25 reference backend.
 """
 

@@ -54,10 +54,10 @@ static void quantize(Py_ssize_t cps, const double *top, uint8_t *q, double *scal
         largest = top[c] > largest ? top[c] : largest;
     }
     const double step = largest > smallest ? (largest - smallest) / 254.0 : largest,
-                 base = largest > smallest ? smallest - step : 0.0;
+                 base = largest > smallest ? smallest - step : 0.0, per_step = step > 0.0 ? 1.0 / step : 0.0;
     for (Py_ssize_t c = 0; c < cps; c++) {
         if (!(top[c] > 0.0)) { q[c] = 0; continue; }
-        double steps = (top[c] - base) / step;
+        double steps = (top[c] - base) * per_step; /* a first guess; the loops below make it exact */
         unsigned v = steps >= 254.0 ? 255u : (unsigned)steps + 1u;
         while (v > 1u && base + step * (v - 1u) >= top[c]) v--;
         while (v < 255u && base + step * v < top[c]) v++;
