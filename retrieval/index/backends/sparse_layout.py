@@ -5,7 +5,8 @@ postings: `low` (uint16, the document's number within the segment, ascending) an
 "255 or more, see `over_pos`/`over_tf`", an exact side table sorted by posting position). Runs are stored
 segment by segment, terms ascending within a segment (`seg_runs`, `run_term`, `run_start`), which is how
 `sparse_build` produces them one segment at a time. `run_max` is the largest weight in a run: the per-term
-upper bound in that segment that lets the kernel skip documents (MaxScore). Per-document lengths `doc_len`
+upper bound in that segment (the C kernel derives finer per-block bounds from the postings when it is
+made). Per-document lengths `doc_len`
 give the length norms; idf per term is kept as computed at build time.
 """
 
