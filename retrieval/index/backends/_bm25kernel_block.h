@@ -3,19 +3,15 @@
  * See _bm25kernel_topk.h for how blocks are chosen. */
 #define DENSE_BLOCK 16 /* candidates in a block from which it is scored term at a time */
 
-/* Bound of slot s (weight included) in cell c of run r. */
-static inline double cell_bound(const Kernel *self, const Slot *s, int64_t r, Py_ssize_t c) {
-    const uint8_t *q = block_bytes(self, r);
-    if (!q) return s->w * self->run_max[r];
-    const double *scale = self->block_scale + 2 * (Py_ssize_t)self->run_block[r];
-    return q[c] ? s->w * scale[0] + s->w * scale[1] * q[c] : 0.0; /* the same expression as add_cells */
-}
-
 static inline int cell_alive(double ub, double theta) { return ub > 0.0 && ub * (1 + SLACK) > theta; }
 
 /* Per-query scratch, one entry per slot, and the current segment's plan. */
 typedef struct {
     int64_t *run;      /* the slot's run in the current segment, -1 if none */
+    int64_t *start, *end;    /* that run's postings */
+    const uint8_t **q;       /* its cell bound bytes (NULL: a short run, bounded by base everywhere) */
+    const uint16_t **off;    /* where its blocks start (long runs) */
+    double *base, *step;     /* weight included: a cell's bound is base + step * q (as add_cells adds it) */
     int64_t *from;     /* short runs: where the next search starts (cursors only move forward) */
     int64_t *lo, *hi;  /* the slot's postings in block loc_at[i] */
     int64_t *loc_at;   /* the global block lo/hi describe, -1 if none yet */
@@ -30,16 +26,19 @@ typedef struct {
     double planned;    /* the theta the plan was made for */
 } Scratch;
 
+/* Slot i's bound in cell c of its run (a long run's; a short run's is base wherever it has postings). */
+static inline double cell_bound(const Scratch *x, Py_ssize_t i, Py_ssize_t c) {
+    return x->q[i][c] ? x->base[i] + x->step[i] * x->q[i][c] : 0.0;
+}
+
 /* lo/hi of slot i's postings in block j of segment seg (the global block `at`). */
 static void locate(const Kernel *self, Scratch *x, Py_ssize_t i, Py_ssize_t j, int64_t at) {
     if (x->loc_at[i] == at) return;
     x->loc_at[i] = at, x->probes[i] = 0;
-    const int64_t r = x->run[i], start = self->run_start[r], end = self->run_start[r + 1];
-    const int32_t row = self->run_block[r];
-    if (row >= 0) { /* a long run: its block offsets say where */
-        const uint16_t *off = self->block_off + (Py_ssize_t)row * self->blocks_per_seg;
-        x->lo[i] = start + off[j];
-        x->hi[i] = j + 1 < self->blocks_per_seg ? start + off[j + 1] : end;
+    const int64_t start = x->start[i], end = x->end[i];
+    if (x->q[i]) { /* a long run: its block offsets say where */
+        x->lo[i] = start + x->off[i][j];
+        x->hi[i] = j + 1 < self->blocks_per_seg ? start + x->off[i][j + 1] : end;
     } else {
         const unsigned first = (unsigned)(j << BLOCK_SHIFT);
         x->lo[i] = seek(self->low, x->from[i], end, first);
@@ -103,7 +102,7 @@ static void dense_block(const Kernel *self, const Slot *slots, Py_ssize_t m, Scr
     for (uint64_t c = cand; c; c &= c - 1) acc[__builtin_ctzll(c)] = 0.0;
     for (Py_ssize_t i = 0; i < m; i++) {
         if (x->run[i] < 0) continue;
-        const uint8_t *q = block_bytes(self, x->run[i]);
+        const uint8_t *q = x->q[i];
         if (q && !q[2 * j] && !q[2 * j + 1]) continue;
         locate(self, x, i, j, at);
         const Slot *s = &slots[i];
@@ -140,18 +139,16 @@ static void score_block(const Kernel *self, const Slot *slots, Py_ssize_t m, Scr
     if (self->doc_class) __builtin_prefetch(&self->doc_class[block_base]);
     for (Py_ssize_t e = 0; e < x->na; e++) { /* the block's postings of every slot that has some: in flight */
         const Py_ssize_t i = x->order[e];
-        const int32_t row = self->run_block[x->run[i]];
-        if (row < 0) continue;
-        const uint8_t *q = self->block_q + (Py_ssize_t)row * 2 * self->blocks_per_seg;
-        if (!q[2 * j] && !q[2 * j + 1]) continue;
-        const int64_t first = self->run_start[x->run[i]] + self->block_off[(Py_ssize_t)row * self->blocks_per_seg + j];
+        const uint8_t *q = x->q[i];
+        if (!q || (!q[2 * j] && !q[2 * j + 1])) continue;
+        const int64_t first = x->start[i] + x->off[i][j];
         __builtin_prefetch(&self->low[first]);
         __builtin_prefetch(&self->tf[first]);
     }
     uint64_t cand = 0;
     for (Py_ssize_t e = 0; e < x->ness; e++) {
         const Py_ssize_t i = x->order[e];
-        const uint8_t *q = block_bytes(self, x->run[i]);
+        const uint8_t *q = x->q[i];
         if (!q || q[2 * j] || q[2 * j + 1]) cand |= block_mask(self, x, i, seg, j);
     }
     cand &= live;
@@ -168,13 +165,13 @@ static void score_block(const Kernel *self, const Slot *slots, Py_ssize_t m, Scr
         for (Py_ssize_t e = 0; e < x->na && bound * (1 + SLACK) > theta; e++) { /* largest bounds first */
             const Py_ssize_t i = x->order[e];
             const Slot *s = &slots[i];
-            const uint8_t *q = block_bytes(self, x->run[i]);
+            const uint8_t *q = x->q[i];
             if (q && !q[2 * j + cell]) { x->contrib[i] = 0.0; continue; } /* nothing here, nothing in ub */
             const int64_t pos = find_doc(self, x, i, seg, j, d);
             double cap;
-            if (q) cap = cell_bound(self, s, x->run[i], 2 * j + cell);
+            if (q) cap = cell_bound(x, i, 2 * j + cell);
             else /* a short run added its bound to the cells it has postings in */
-                cap = pos >= 0 || (block_mask(self, x, i, seg, j) & in_cell) ? s->w * self->run_max[x->run[i]] : 0.0;
+                cap = pos >= 0 || (block_mask(self, x, i, seg, j) & in_cell) ? x->base[i] : 0.0;
             if (pos < 0) { x->contrib[i] = 0.0; bound -= cap; continue; }
             double c = weight(self, s->term, pos, block_base + bit);
             x->contrib[i] = c = s->weighted ? s->w * c : c;

@@ -117,11 +117,13 @@ static void enter_segment(const Kernel *self, Slot *slots, Py_ssize_t m, Scratch
         x->contrib[t] = 0.0, x->mask_at[t] = x->loc_at[t] = -1;
         if (x->run[t] < 0) continue;
         const int64_t r = x->run[t];
-        x->from[t] = self->run_start[r];
+        x->from[t] = x->start[t] = self->run_start[r], x->end[t] = self->run_start[r + 1];
         const int32_t row = self->run_block[r];
+        x->q[t] = block_bytes(self, r);
+        x->off[t] = row >= 0 ? self->block_off + (Py_ssize_t)row * self->blocks_per_seg : NULL;
         const double *scale = row >= 0 ? self->block_scale + 2 * (Py_ssize_t)row : NULL;
-        const double bound = x->seg_bound[t] =
-            scale ? s->w * scale[0] + s->w * scale[1] * 255.0 : s->w * self->run_max[r];
+        x->base[t] = scale ? s->w * scale[0] : s->w * self->run_max[r], x->step[t] = scale ? s->w * scale[1] : 0.0;
+        const double bound = x->seg_bound[t] = scale ? x->base[t] + x->step[t] * 255.0 : x->base[t];
         Py_ssize_t at = x->na++;
         while (at > 0 && x->seg_bound[x->order[at - 1]] < bound) { x->order[at] = x->order[at - 1]; at--; }
         x->order[at] = t;
@@ -138,18 +140,19 @@ static PyObject *Kernel_top_k(Kernel *self, PyObject *args) {
     if (!slots) return NULL;
     if (k > self->n_docs) k = self->n_docs;
     if (k <= 0 || m == 0) { PyMem_Free(slots); return PyList_New(0); }
-    /* one allocation for the heap and the scratch: every entry is 8 bytes (probes use the first 4) */
+    /* one allocation for the heap and the scratch: 18 arrays of 8-byte entries (probes use 4 of the 8) */
     const size_t n = (size_t)m, kk = (size_t)k;
-    int64_t *words = PyMem_Malloc((2 * kk + 13 * n) * sizeof(int64_t));
+    int64_t *words = PyMem_Malloc((2 * kk + 18 * n) * sizeof(int64_t));
     if (!words) {
         PyMem_Free(slots);
         return PyErr_NoMemory();
     }
     Heap h = {(double *)words, words + kk, 0, k};
     int64_t *w = words + 2 * kk;
-    Scratch x = {w, w + n, w + 2 * n, w + 3 * n, w + 4 * n, w + 5 * n, (int *)(w + 6 * n), (uint64_t *)(w + 7 * n),
-                 (double *)(w + 8 * n), (double *)(w + 9 * n), (Py_ssize_t *)(w + 10 * n),
-                 (Py_ssize_t *)(w + 11 * n), 0, 0, 0, 0.0};
+    Scratch x = {w, w + n, w + 2 * n, (const uint8_t **)(w + 3 * n), (const uint16_t **)(w + 4 * n),
+                 (double *)(w + 5 * n), (double *)(w + 6 * n), w + 7 * n, w + 8 * n, w + 9 * n, w + 10 * n,
+                 w + 11 * n, (int *)(w + 12 * n), (uint64_t *)(w + 13 * n), (double *)(w + 14 * n),
+                 (double *)(w + 15 * n), (Py_ssize_t *)(w + 16 * n), (Py_ssize_t *)(w + 17 * n), 0, 0, 0, 0.0};
     PyObject *result = NULL;
     if (++self->epoch == 0) { /* wrapped: forget every old mark */
         memset(self->seg_mark, 0, (size_t)self->n_segments * sizeof(uint32_t));
