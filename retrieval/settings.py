@@ -45,9 +45,9 @@ class RetrieverSettings:
     # a second thread spins waiting for a core (docs/evaluation.md, "Optional semantic signal")
     semantic_threads: int = 0
     # ranking: "bigram" fuses a character-bigram run with the word run (retrieval/index/fusion.py);
-    # "auto" does so up to fusion_max_chunks chunks, beyond which the bigram index's memory and build
-    # time (about 4x the word index's, docs/performance.md) outweigh its gain (+0.05 paraphrase hit@3,
-    # +0.009 DRCD R@1)
+    # "auto" does so up to fusion_max_chunks chunks (where the bigram index adds 1.1-1.2x the word index's
+    # build time and peak memory, docs/performance.md "Bigram companion cost", for +0.05 paraphrase hit@3
+    # and +0.009 DRCD R@1); beyond, words alone keep the 1M figures of docs/scaling.md
     fusion: str = "auto"
     fusion_max_chunks: int = 100_000
     fusion_depth: int = 50  # how many hits of each run enter the fusion

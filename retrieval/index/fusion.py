@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from retrieval.errors import ConfigError
-from retrieval.index.bm25 import Index
+from retrieval.index.bm25 import CompanionIndex, Index
 from retrieval.index.expansion import Query
 from retrieval.index.tokenize import Tokenizer
 
@@ -35,7 +35,7 @@ class BigramFusion:
         self.index = index
         side_settings = index.settings.bigram_companion()
         # Indexes built from a corpus carry their companion; pre-tokenized ones (benchmarks) get one here.
-        self.side = index.bigram or Index.build(index.documents, index.chunks, side_settings)
+        self.side = index.bigram or CompanionIndex.over(index.documents, index.chunks, side_settings)
         self.side_tokenizer = Tokenizer(side_settings)
 
     def top_k(self, folded_question: str, terms: Sequence[str], k: int) -> list[tuple[int, float]]:

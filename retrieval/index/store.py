@@ -19,7 +19,7 @@ import numpy as np
 
 from retrieval.index.atomic import atomic_write_bytes, file_mode, new_folder, publish_folder
 from retrieval.index.backends import Backend, make_backend
-from retrieval.index.bm25 import Index
+from retrieval.index.bm25 import CompanionIndex, Index
 from retrieval.index.records import field_names, from_rows, to_row
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Chunk, Document
@@ -82,7 +82,8 @@ def load(folder: Path, key: str, settings: RetrieverSettings) -> Index:
             raise StoreError(f"unexpected parts {parts!r}")
         index = _load_part(folder, "word", settings, documents, chunks, skipped)
         if "bigram" in parts:
-            index.bigram = _load_part(folder, "bigram", settings.bigram_companion(), documents, chunks, ())
+            side = settings.bigram_companion()
+            index.bigram = _load_part(folder, "bigram", side, documents, chunks, (), CompanionIndex)
         return index
     except StoreError:
         raise
@@ -105,6 +106,7 @@ def _load_part(
     documents: tuple[Document, ...],
     chunks: tuple[Chunk, ...],
     skipped: tuple[tuple[str, str], ...],
+    kind: type[Index] = Index,
 ) -> Index:
     backend = load_backend(folder, name, settings, len(chunks))
     description = _read_json(folder / f"{name}.json")
@@ -126,7 +128,7 @@ def _load_part(
     frequency = dict(zip(terms, df.tolist(), strict=True))
     if len(frequency) != len(terms):
         raise StoreError(f"{name}: duplicate terms")
-    return Index(settings, documents, chunks, frequency, frozenset(ngrams), backend, skipped)
+    return kind(settings, documents, chunks, frequency, frozenset(ngrams), backend, skipped)
 
 
 def save_backend(backend: Backend, folder: Path, name: str, *, shared: bool = False) -> None:

@@ -42,7 +42,7 @@ from retrieval.index.backends.xapian_shard import (
     ShardJob,
     shard_part,
 )
-from retrieval.index.bm25 import char_ngrams, index_text
+from retrieval.index.bm25 import bigram_token_lists, char_ngrams, index_text
 from retrieval.index.positions import DocumentSpan
 from retrieval.index.tokencache import TokenCache
 from retrieval.settings import RetrieverSettings
@@ -128,12 +128,10 @@ def write_shards(
     check_buildable(settings, shard_count, jobs)  # before tokenizing: that is the slow part
     check_out_dir(out_dir)
     cache = token_cache or TokenCache()
-    runs: list[tuple[str, Sequence[Sequence[str]]]] = [
-        (WORD_PREFIX, cache.tokenize([index_text(c, settings) for c in chunks], settings))
-    ]
-    if settings.fuses_bigrams(len(chunks)):
-        side = settings.bigram_companion()
-        runs.append((BIGRAM_PREFIX, cache.tokenize([index_text(c, side) for c in chunks], side)))
+    texts = [index_text(c, settings) for c in chunks]
+    runs: list[tuple[str, Sequence[Sequence[str]]]] = [(WORD_PREFIX, cache.tokenize(texts, settings))]
+    if settings.fuses_bigrams(len(chunks)):  # bigrams are made again in the shard writers, never cached
+        runs.append((BIGRAM_PREFIX, bigram_token_lists(texts, settings.bigram_companion())))
     return write_tokenized_shards(
         out_dir, documents, chunks, runs, settings, shard_count, skipped=skipped, progress=progress, jobs=jobs
     )

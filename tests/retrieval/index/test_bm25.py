@@ -1,13 +1,15 @@
-"""The index against rank-bm25 itself: same tokens, same parameters, same ranking and scores."""
+"""The index against rank-bm25 itself: same tokens, same parameters, same ranking and scores; the bigram
+companion against an index over the same bigram tokens."""
 
 from __future__ import annotations
 
 import math
+import pickle
 
 import pytest
 from rank_bm25 import BM25Okapi
 
-from retrieval.index.bm25 import Index, index_text
+from retrieval.index.bm25 import CompanionIndex, Index, bigram_token_lists, index_text
 from retrieval.index.tokenize import Tokenizer
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings
@@ -65,3 +67,35 @@ def test_known_terms_survive_segmentation_differences(retriever: Retriever) -> N
     assert not index.is_known("北京")
     assert not index.is_known("世界杯")
     assert index.idf("世界杯") > index.idf("督察") > 0
+
+
+def test_companion_ranks_as_an_index_over_its_bigram_tokens(retriever: Retriever) -> None:
+    companion = retriever.index.bigram  # the default fusion=auto builds one for the bundled corpus
+    assert isinstance(companion, CompanionIndex)
+    settings = retriever.settings.bigram_companion()
+    tokenizer = Tokenizer(settings)
+    tokens = [tokenizer.tokenize(index_text(c, settings)) for c in retriever.chunks]
+    reference = Index.from_tokens(retriever.documents, retriever.chunks, tokens, settings)
+    for question in QUESTIONS:
+        terms = tokenizer.tokenize(question)
+        assert companion.top_k(terms, 10) == reference.top_k(terms, 10) != []
+        weights = [1.0] + [0.5] * (len(terms) - 1)
+        assert companion.top_k(terms, 10, weights) == reference.top_k(terms, 10, weights)
+
+
+def test_companion_refuses_term_statistics(retriever: Retriever) -> None:
+    companion = retriever.index.bigram
+    assert isinstance(companion, CompanionIndex) and companion.document_frequency == {}
+    for ask in (companion.doc_freq, companion.idf, companion.is_known, companion.has_ngram):
+        with pytest.raises(TypeError, match="word index"):
+            ask("秸秆")
+    assert retriever.index.doc_freq("秸秆") > 0  # the word index answers them
+
+
+def test_bigram_token_lists_are_made_on_read_and_pickle(retriever: Retriever) -> None:
+    settings = retriever.settings.bigram_companion()
+    texts = [index_text(c, settings) for c in retriever.chunks[:5]]
+    lists = bigram_token_lists(texts, settings)
+    expected = [Tokenizer(settings).tokenize(t) for t in texts]
+    assert list(lists) == expected and lists[-1] == expected[-1]
+    assert list(pickle.loads(pickle.dumps(lists))) == expected  # shard writers hand it to workers

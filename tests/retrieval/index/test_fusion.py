@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import ConfigError
-from retrieval.index.bm25 import Index
+from retrieval.index.bm25 import CompanionIndex, Index
 from retrieval.index.fusion import BigramFusion, make_fusion, reciprocal_rank_fusion
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings
@@ -93,6 +93,7 @@ def test_bigram_companion_is_cached_with_the_index(tmp_path: Path, monkeypatch: 
         raise AssertionError("loading a cached index must not tokenize the corpus again")
 
     monkeypatch.setattr(Index, "build", no_build)
+    monkeypatch.setattr(CompanionIndex, "over", no_build)
     loaded = Retriever.from_corpus(CORPUS, cache_dir=tmp_path)
     assert isinstance(loaded.fusion, BigramFusion)
     assert loaded.fusion.side is loaded.index.bigram

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from retrieval.index import cache
+from retrieval.index.bm25 import CompanionIndex
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings
 
@@ -176,7 +177,7 @@ def test_stored_index_answers_like_a_fresh_one(small_corpus: Path, tmp_path: Pat
     fresh = Retriever.from_corpus(small_corpus, use_cache=False)
     built(small_corpus, tmp_path / "cache")
     loaded = Retriever.from_corpus(small_corpus, cache_dir=tmp_path / "cache")
-    assert loaded.index.bigram is not None
+    assert isinstance(loaded.index.bigram, CompanionIndex)
     assert loaded.chunks == fresh.chunks and loaded.documents == fresh.documents
     assert loaded.index.document_frequency == fresh.index.document_frequency
     for question in ("约谈开发区", "秸秆禁烧", "生态环境保护督察整改"):

@@ -26,11 +26,19 @@ def test_adding_a_document_tokenizes_only_its_chunks(tmp_path: Path, corpus_dir:
     cache = TokenCache(path)
     second = build_index(folder, settings, cache)
     new_chunks = [c for c in second.chunks if c.doc_id.startswith("002")]
-    indexes = (
-        2 if settings.fuses_bigrams(len(second.chunks)) else 1
-    )  # the bigram companion tokenizes them too
-    assert cache.misses == indexes * len(new_chunks) > 0
+    assert second.bigram is not None  # fusion=auto: the companion is built too, but never cached
+    assert cache.misses == len(new_chunks) > 0
     assert len(second.chunks) == len(first.chunks) + len(new_chunks)
+
+
+def test_a_fused_build_caches_word_tokens_only(corpus_dir: Path) -> None:
+    settings = RetrieverSettings(fusion="bigram")
+    cache = TokenCache()
+    index = build_index(corpus_dir, settings, cache)
+    texts = {index_text(c, settings) for c in index.chunks}
+    assert index.bigram is not None
+    assert set(cache.entries) == {tokencache.text_key(settings, t) for t in texts}
+    assert cache.misses == len(texts)
 
 
 def test_changed_tokenizer_settings_do_not_reuse_tokens(tmp_path: Path) -> None:

@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from retrieval.index import Tokenizer
+from retrieval.index import TokenCache, Tokenizer
 from retrieval.index.backends.xapian_scoring import mean_idf
 from retrieval.index.backends.xapian_shard import RunCounts, Strided, shard_part
 from retrieval.index.backends.xapian_writer import merge_counts, shard_name, write_shards
 from retrieval.index.bm25 import index_text
+from retrieval.index.tokencache import text_key
 from retrieval.retriever import Retriever
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Chunk
@@ -59,6 +60,15 @@ def test_parallel_and_sequential_builds_write_the_same_shards(retriever: Retriev
         assert parallel == sequential
     assert sum(bars[1]) == sum(bars[2]) == len(retriever.chunks)  # the progress bar reaches the end
     assert (tmp_path / "jobs-2" / "shards.stub").read_text() == "auto shard-0\nauto shard-1\nauto shard-2\n"
+
+
+def test_a_fused_shard_build_caches_word_tokens_only(retriever: Retriever, tmp_path: Path) -> None:
+    settings = RetrieverSettings(fusion="bigram")
+    cache = TokenCache()
+    write_shards(tmp_path / "shards", retriever.documents, retriever.chunks, settings, 2, token_cache=cache)
+    texts = {index_text(c, settings) for c in retriever.chunks}
+    assert set(cache.entries) == {text_key(settings, t) for t in texts}  # the bigram run is made afresh
+    assert shard_contents(tmp_path / "shards" / shard_name(0))["count"] == 2 * len(retriever.chunks[0::2])
 
 
 def test_merged_counts_are_rank_bm25s_statistics_in_first_seen_order(retriever: Retriever) -> None:
