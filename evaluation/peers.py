@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,36 +65,65 @@ def measure(job: PeerJob) -> dict[str, Any]:
     }
 
 
-def run_peers(sizes: tuple[int, ...], corpus_dir: Path, query_count: int) -> list[dict[str, Any]]:
+def run_peers(
+    sizes: tuple[int, ...], corpus_dir: Path, query_count: int, rounds: int = 1
+) -> list[dict[str, Any]]:
+    """One row per engine and size. With rounds > 1 every engine but rank-bm25 (the slow reference, run
+    once) runs that many times, the engines interleaved round by round so a busy moment of the machine
+    falls on all of them, and each figure is the median over the rounds (`rounds` and the per-round p95
+    in `p95_rounds_ms`)."""
     queries = tuple(query_set(corpus_dir, query_count))
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="qabot-peers-") as scratch:
         for size in sizes:
             reference_n = reference_query_count(size, len(queries))
-            for engine in ENGINES:
-                qs = queries[:reference_n] if engine == "rank-bm25" else queries
-                job = PeerJob(engine, size, qs, str(corpus_dir), scratch)
-                print(f"peers: {engine} at {size:,} chunks …", file=sys.stderr, flush=True)
-                done = subprocess.run(
-                    [sys.executable, "-m", "evaluation.peers", json.dumps(dataclasses.asdict(job))],
-                    stdout=subprocess.PIPE,
-                    text=True,
-                    check=False,
-                )
-                if done.returncode != 0:
-                    rows.append({"engine": engine, "size": size, "error": f"exit {done.returncode}"})
-                    continue
-                rows.append(json.loads(done.stdout.splitlines()[-1]))
+            runs: dict[str, list[dict[str, Any]]] = {engine: [] for engine in ENGINES}
+            for round_no in range(rounds):
+                for engine in ENGINES:
+                    if engine == "rank-bm25" and round_no:
+                        continue
+                    qs = queries[:reference_n] if engine == "rank-bm25" else queries
+                    job = PeerJob(engine, size, qs, str(corpus_dir), scratch)
+                    runs[engine].append(_measure_in_child(job))
+            size_rows = [median_row(runs[engine]) for engine in ENGINES]
             reference: list[list[int]] = next(
-                (r["top10"] for r in rows if r["size"] == size and r["engine"] == "rank-bm25"), []
+                (r["top10"] for r in size_rows if r["engine"] == "rank-bm25" and "top10" in r), []
             )
-            for row in rows:
-                if row["size"] == size and "top10" in row:
+            for row in size_rows:
+                if "top10" in row:
                     found: list[list[int]] = row["top10"]
                     pairs = list(zip(reference, found, strict=False))
                     row["agree"] = sum(set(a) == set(b) for a, b in pairs)
                     row["agree_of"] = len(pairs)
+            rows.extend(size_rows)
     return rows
+
+
+def _measure_in_child(job: PeerJob) -> dict[str, Any]:
+    print(f"peers: {job.engine} at {job.size:,} chunks …", file=sys.stderr, flush=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "evaluation.peers", json.dumps(dataclasses.asdict(job))],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        return {"engine": job.engine, "size": job.size, "error": f"exit {done.returncode}"}
+    row: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return row
+
+
+def median_row(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first run's row with every timing replaced by its median over the runs (errors win)."""
+    failed = [r for r in runs if "error" in r]
+    if failed:
+        return failed[0]
+    row = dict(runs[0])
+    for key in ("build_s", "peak_rss_mb", "p50_ms", "p95_ms", "p99_ms", "qps"):
+        row[key] = statistics.median(r[key] for r in runs)
+    row["rounds"] = len(runs)
+    row["p95_rounds_ms"] = [r["p95_ms"] for r in runs]
+    return row
 
 
 def markdown_table(rows: list[dict[str, Any]]) -> str:

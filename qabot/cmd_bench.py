@@ -61,13 +61,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="compare with rank_bm25, bm25s and tantivy (needs the bench extra); writes peers.md/.json/.png",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="peers: run each engine this many times, interleaved, and report medians (default 1)",
+    )
     parser.set_defaults(func=run)
 
 
 def run_peer_bench(args: argparse.Namespace, sizes: tuple[int, ...]) -> int:
     from evaluation.peers import markdown_table, run_peers, write_plot  # peers: the bench extra
 
-    rows = run_peers(sizes, Path(args.corpus), args.queries)
+    if args.rounds < 1:
+        raise ConfigError("--rounds must be at least 1")
+    rows = run_peers(sizes, Path(args.corpus), args.queries, args.rounds)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     table = markdown_table(rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from evaluation.peer_engines import build_engine
-from evaluation.peers import markdown_table
+from evaluation.peers import median_row, markdown_table
 
 DOCS = [["秸秆", "禁烧"], ["黑臭", "水体", "整治"], ["秸秆", "综合", "利用", "秸秆"], ["督察", "整改"]]
 
@@ -28,3 +28,15 @@ def test_table_shows_every_row_and_errors() -> None:
     table = markdown_table([ok, {"engine": "tantivy", "size": 10_000, "error": "exit 1"}])
     assert "| 10,000 | sparse | 0.50 | 300 | 9.0 | 0.050 | 0.100 | 9,000 | 300/300 |" in table
     assert "| 10,000 | tantivy | exit 1 |" in table
+
+
+def test_rounds_report_the_median_of_each_figure() -> None:
+    def run(p95: float, build: float) -> dict[str, object]:
+        return {"engine": "sparse", "size": 10, "build_s": build, "peak_rss_mb": 300.0, "p50_ms": p95 / 2,
+                "p95_ms": p95, "p99_ms": p95 * 2, "qps": 1000.0 / p95, "top10": [[0]]}  # fmt: skip
+
+    row = median_row([run(0.3, 1.0), run(0.1, 3.0), run(0.2, 2.0)])
+    assert (row["p95_ms"], row["p50_ms"], row["build_s"], row["rounds"]) == (0.2, 0.1, 2.0, 3)
+    assert row["p95_rounds_ms"] == [0.3, 0.1, 0.2] and row["top10"] == [[0]]
+    failed = median_row([run(0.3, 1.0), {"engine": "sparse", "size": 10, "error": "exit 1"}])
+    assert failed["error"] == "exit 1"
