@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from evaluation.peer_engines import build_engine
-from evaluation.peers import median_row, markdown_table
+from evaluation.peers import markdown_table, median_row
 
 DOCS = [["秸秆", "禁烧"], ["黑臭", "水体", "整治"], ["秸秆", "综合", "利用", "秸秆"], ["督察", "整改"]]
 
