@@ -27,6 +27,16 @@ static int64_t run_in_segment(const Kernel *self, const Slot *s, int32_t seg) {
     return lo < s->te && self->run_seg[self->term_runs[lo]] == seg ? self->term_runs[lo] : -1;
 }
 
+/* Slot s's bounds in run r, weight included: a long run's cell bound is base + step * q, a short run's
+ * bound base everywhere. The one place they are computed, so the sums in ub and the bounds subtracted
+ * from them per candidate are the same doubles. */
+static inline void weighted_scale(const Kernel *self, const Slot *s, int64_t r, double *base, double *step) {
+    const int32_t row = self->run_block[r];
+    if (row < 0) { *base = s->w * self->run_max[r], *step = 0.0; return; }
+    const double *scale = self->block_scale + 2 * (Py_ssize_t)row;
+    *base = s->w * scale[0], *step = s->w * scale[1];
+}
+
 /* ub[c] += the bound of cell c for one long run's q bytes (restrict: q never aliases ub, so it vectorizes). */
 static void add_cells(double *restrict ub, const uint8_t *restrict q, Py_ssize_t n, double base, double step) {
     for (Py_ssize_t c = 0; c < n; c++) {
@@ -54,13 +64,14 @@ static void add_bounds(Kernel *self, const Slot *slots, Py_ssize_t m) {
                 self->seg_mark[seg] = epoch;
                 for (Py_ssize_t c = 0; c < cps; c++) ub[c] = 0.0;
             }
+            double base, step;
+            weighted_scale(self, s, r, &base, &step);
             const uint8_t *q = block_bytes(self, r);
             if (q) {
-                const double *scale = self->block_scale + 2 * (Py_ssize_t)self->run_block[r];
-                add_cells(ub, q, cps, s->w * scale[0], s->w * scale[1]);
+                add_cells(ub, q, cps, base, step);
                 continue;
             }
-            const double bound = s->w * self->run_max[r];
+            const double bound = base;
             unsigned last = NO_DOC;
             for (int64_t p = self->run_start[r]; p < self->run_start[r + 1]; p++) {
                 unsigned cell = self->low[p] >> (BLOCK_SHIFT - 1);
@@ -121,9 +132,8 @@ static void enter_segment(const Kernel *self, Slot *slots, Py_ssize_t m, Scratch
         const int32_t row = self->run_block[r];
         x->q[t] = block_bytes(self, r);
         x->off[t] = row >= 0 ? self->block_off + (Py_ssize_t)row * self->blocks_per_seg : NULL;
-        const double *scale = row >= 0 ? self->block_scale + 2 * (Py_ssize_t)row : NULL;
-        x->base[t] = scale ? s->w * scale[0] : s->w * self->run_max[r], x->step[t] = scale ? s->w * scale[1] : 0.0;
-        const double bound = x->seg_bound[t] = scale ? x->base[t] + x->step[t] * 255.0 : x->base[t];
+        weighted_scale(self, s, r, &x->base[t], &x->step[t]);
+        const double bound = x->seg_bound[t] = x->q[t] ? x->base[t] + x->step[t] * 255.0 : x->base[t];
         Py_ssize_t at = x->na++;
         while (at > 0 && x->seg_bound[x->order[at - 1]] < bound) { x->order[at] = x->order[at - 1]; at--; }
         x->order[at] = t;
