@@ -196,6 +196,13 @@ typedef struct {
     int weighted;
 } Slot;
 
+/* Slot s's contribution from posting pos of document doc: the weight, times the slot's query weight when
+ * it has one (as sparse.scores multiplies). */
+static inline double slot_weight(const Kernel *self, const Slot *s, int64_t pos, Py_ssize_t doc) {
+    const double c = weight(self, s->term, pos, doc);
+    return s->weighted ? s->w * c : c;
+}
+
 /* Slots from Python lists: term ids (each < n_terms) and optional positive weights. */
 static Slot *read_slots(Kernel *self, PyObject *terms, PyObject *weights, Py_ssize_t *count) {
     PyObject *tseq = PySequence_Fast(terms, "kernel: terms must be a sequence");
@@ -256,8 +263,7 @@ static PyObject *Kernel_accumulate(Kernel *self, PyObject *args) {
             Py_ssize_t base = (Py_ssize_t)self->run_seg[run] * self->segment_docs;
             for (int64_t p = self->run_start[run]; p < self->run_start[run + 1]; p++) {
                 Py_ssize_t d = base + self->low[p];
-                double c = weight(self, s->term, p, d);
-                acc[d] += s->weighted ? s->w * c : c;
+                acc[d] += slot_weight(self, s, p, d);
             }
         }
     }

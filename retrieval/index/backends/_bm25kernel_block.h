@@ -34,6 +34,18 @@ static inline double cell_bound(const Scratch *x, Py_ssize_t i, Py_ssize_t c) {
     return x->q[i][c] ? x->base[i] + x->step[i] * x->q[i][c] : 0.0;
 }
 
+/* Whether slot i (with a run in the segment) may have postings in block j: a long run's bytes say, a short
+ * run's postings would have to be searched. */
+static inline int may_hold(const Scratch *x, Py_ssize_t i, Py_ssize_t j) {
+    const uint8_t *q = x->q[i];
+    return !q || q[2 * j] || q[2 * j + 1];
+}
+
+/* The global number of block j of segment seg (what loc_at and mask_at hold). */
+static inline int64_t block_id(const Kernel *self, int32_t seg, Py_ssize_t j) {
+    return (int64_t)seg * self->blocks_per_seg + j;
+}
+
 /* lo/hi of slot i's postings in block j of segment seg (the global block `at`). */
 static void locate(const Kernel *self, Scratch *x, Py_ssize_t i, Py_ssize_t j, int64_t at) {
     if (x->loc_at[i] == at) return;
@@ -52,7 +64,7 @@ static void locate(const Kernel *self, Scratch *x, Py_ssize_t i, Py_ssize_t j, i
 
 /* Slot i's mask in block j of segment seg (0 when it has no posting there). */
 static uint64_t block_mask(const Kernel *self, Scratch *x, Py_ssize_t i, int32_t seg, Py_ssize_t j) {
-    const int64_t at = (int64_t)seg * self->blocks_per_seg + j;
+    const int64_t at = block_id(self, seg, j);
     if (x->mask_at[i] == at) return x->mask[i];
     locate(self, x, i, j, at);
     uint64_t mk = 0;
@@ -64,7 +76,7 @@ static uint64_t block_mask(const Kernel *self, Scratch *x, Py_ssize_t i, int32_t
 /* Where slot i holds segment document d of block j, or -1: a look-up in its mask once it has one; the
  * first probes of a block binary-search its postings instead (cheaper than a mask for one document). */
 static int64_t find_doc(const Kernel *self, Scratch *x, Py_ssize_t i, int32_t seg, Py_ssize_t j, unsigned d) {
-    const int64_t at = (int64_t)seg * self->blocks_per_seg + j;
+    const int64_t at = block_id(self, seg, j);
     if (x->mask_at[i] != at) {
         locate(self, x, i, j, at);
         if (x->probes[i]++ < 2) {
@@ -100,20 +112,17 @@ static void plan(Scratch *x, double theta) {
 static void dense_block(const Kernel *self, const Slot *slots, Py_ssize_t m, Scratch *x, int32_t seg,
                         Py_ssize_t j, uint64_t cand, Heap *h) {
     const Py_ssize_t seg_base = (Py_ssize_t)seg * self->segment_docs, block_base = seg_base + (j << BLOCK_SHIFT);
-    const int64_t at = (int64_t)seg * self->blocks_per_seg + j;
+    const int64_t at = block_id(self, seg, j);
     double acc[BLOCK_DOCS];
     for (uint64_t c = cand; c; c &= c - 1) acc[__builtin_ctzll(c)] = 0.0;
     for (Py_ssize_t i = 0; i < m; i++) {
-        if (x->run[i] < 0) continue;
-        const uint8_t *q = x->q[i];
-        if (q && !q[2 * j] && !q[2 * j + 1]) continue;
+        if (x->run[i] < 0 || !may_hold(x, i, j)) continue;
         locate(self, x, i, j, at);
         const Slot *s = &slots[i];
         for (int64_t p = x->lo[i]; p < x->hi[i]; p++) {
             const unsigned bit = self->low[p] & (BLOCK_DOCS - 1);
             if (!((cand >> bit) & 1)) continue;
-            double c = weight(self, s->term, p, seg_base + self->low[p]);
-            acc[bit] += s->weighted ? s->w * c : c;
+            acc[bit] += slot_weight(self, s, p, seg_base + self->low[p]);
         }
     }
     double theta = heap_threshold(h);
@@ -142,8 +151,7 @@ static void score_block(const Kernel *self, const Slot *slots, Py_ssize_t m, Scr
     if (self->doc_class) __builtin_prefetch(&self->doc_class[block_base]);
     for (Py_ssize_t e = 0; e < x->na; e++) { /* the block's postings of every slot that has some: in flight */
         const Py_ssize_t i = x->order[e];
-        const uint8_t *q = x->q[i];
-        if (!q || (!q[2 * j] && !q[2 * j + 1])) continue;
+        if (!x->q[i] || !may_hold(x, i, j)) continue; /* a short run's block start is not known yet */
         const int64_t first = x->start[i] + x->off[i][j];
         __builtin_prefetch(&self->low[first]);
         __builtin_prefetch(&self->tf[first]);
@@ -151,8 +159,7 @@ static void score_block(const Kernel *self, const Slot *slots, Py_ssize_t m, Scr
     uint64_t cand = 0;
     for (Py_ssize_t e = 0; e < x->ness; e++) {
         const Py_ssize_t i = x->order[e];
-        const uint8_t *q = x->q[i];
-        if (!q || q[2 * j] || q[2 * j + 1]) cand |= block_mask(self, x, i, seg, j);
+        if (may_hold(x, i, j)) cand |= block_mask(self, x, i, seg, j);
     }
     cand &= live;
     /* a required slot's mask costs a pass over its postings here: worth it for many candidates only (for a
@@ -179,8 +186,7 @@ static void score_block(const Kernel *self, const Slot *slots, Py_ssize_t m, Scr
             else /* a short run added its bound to the cells it has postings in */
                 cap = pos >= 0 || (block_mask(self, x, i, seg, j) & in_cell) ? x->base[i] : 0.0;
             if (pos < 0) { x->contrib[i] = 0.0; bound -= cap; continue; }
-            double c = weight(self, s->term, pos, block_base + bit);
-            x->contrib[i] = c = s->weighted ? s->w * c : c;
+            const double c = x->contrib[i] = slot_weight(self, s, pos, block_base + bit);
             bound -= cap - c;
         }
         if (bound * (1 + SLACK) <= theta) continue;
