@@ -16,6 +16,7 @@ setup(
                 "retrieval/index/backends/_bm25kernel_block.h",
                 "retrieval/index/backends/_bm25kernel_bounds.h",
                 "retrieval/index/backends/_bm25kernel_classes.h",
+                "retrieval/index/backends/_bm25kernel_exhaustive.h",
                 "retrieval/index/backends/_bm25kernel_heap.h",
                 "retrieval/index/backends/_bm25kernel_topk.h",
             ],

@@ -17,9 +17,12 @@
  * rounding difference between summation orders, so pruning never drops a document the exhaustive sum
  * would have kept, and every score the kernel returns is the exact sum. Nothing is written outside the
  * kernel's own buffers; no N-sized work per query (the bounds of the blocks a query touches, ~1/32 N).
+ * A small index (up to EXHAUSTIVE_DOCS documents) is summed exhaustively instead, a segment at a time
+ * (_bm25kernel_exhaustive.h): there pruning costs more than it saves.
  *
  * Kernel(idf, norm, run_start, run_max, low, tf, over_pos, over_tf, term_run_ptr, term_runs, run_seg,
- *        okapi, k1, segment_docs, delta[, max_classes]); the buffers are held, never copied.
+ *        okapi, k1, segment_docs, delta[, max_classes[, exhaustive_docs]]); the buffers are held, never
+ * copied. Tests lower max_classes (one class a document) and exhaustive_docs (0: block-max at any size).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -54,6 +57,7 @@ typedef struct {
     double *class_norm, *class_unit; /* per class: the norm; Okapi's tf * (k1 + 1) / (tf + norm), small tf */
     Py_ssize_t tf_table;             /* class_unit entries per class */
     Py_ssize_t max_classes;          /* more distinct norms than this: class = document (tests lower it) */
+    Py_ssize_t exhaustive_docs;      /* up to this many documents top_k sums every posting (exhaustive.h) */
     const int64_t *run_start, *over_pos, *term_run_ptr, *term_runs;
     const uint16_t *low;
     const uint8_t *tf;
@@ -126,6 +130,7 @@ static int check_layout(Kernel *self) {
 
 static int init_blocks(Kernel *self); /* _bm25kernel_bounds.h */
 #define MAX_CLASSES 65535
+#define EXHAUSTIVE_DOCS 24576 /* top_k sums every posting up to this many documents (exhaustive.h) */
 static int init_classes(Kernel *self); /* _bm25kernel_classes.h */
 
 static int Kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
@@ -133,11 +138,17 @@ static int Kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
     int okapi;
     Py_ssize_t segment_docs;
     self->max_classes = MAX_CLASSES;
-    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOpdnd|n", &obj[0], &obj[1], &obj[2], &obj[3], &obj[4], &obj[5],
-                          &obj[6], &obj[7], &obj[8], &obj[9], &obj[10], &okapi, &self->k1, &segment_docs,
-                          &self->delta, &self->max_classes))
+    self->exhaustive_docs = EXHAUSTIVE_DOCS;
+    static char *names[] = {"idf", "norm", "run_start", "run_max", "low", "tf", "over_pos", "over_tf",
+                            "term_run_ptr", "term_runs", "run_seg", "okapi", "k1", "segment_docs", "delta",
+                            "max_classes", "exhaustive_docs", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOOOOpdnd|nn", names, &obj[0], &obj[1], &obj[2],
+                                     &obj[3], &obj[4], &obj[5], &obj[6], &obj[7], &obj[8], &obj[9], &obj[10],
+                                     &okapi, &self->k1, &segment_docs, &self->delta, &self->max_classes,
+                                     &self->exhaustive_docs))
         return -1;
     if (self->max_classes < 0 || self->max_classes > MAX_CLASSES) return bad("max_classes");
+    if (self->exhaustive_docs < 0) return bad("exhaustive_docs");
     if (self->held) return bad("already initialised");
     for (int i = 0; i < N_BUF; i++)
         if (take_buffer(self, i, obj[i]) < 0) return -1;
@@ -203,6 +214,35 @@ static inline double slot_weight(const Kernel *self, const Slot *s, int64_t pos,
     return s->weighted ? s->w * c : c;
 }
 
+/* add_run's usual case, Okapi with length classes (TF_TABLE factors a class): slot_weight() with its
+ * loads hoisted out of the loop; `weighted` is a constant where it is called, so each case compiles
+ * to its own loop. */
+static inline void add_okapi_run(const Kernel *self, const Slot *s, int64_t from, int64_t to,
+                                 double *restrict acc, Py_ssize_t base, const int weighted) {
+    const uint16_t *restrict low = self->low, *restrict cls = self->doc_class + base;
+    const uint8_t *restrict tf = self->tf;
+    const double *restrict unit = self->class_unit - 1; /* unit[c * TF_TABLE + tf], tf = 1..TF_TABLE */
+    const double idf = self->idf[s->term], w = s->w;
+    for (int64_t p = from; p < to; p++) {
+        const unsigned d = low[p], small = tf[p];
+        const double f = small - 1u < TF_TABLE ? unit[(size_t)cls[d] * TF_TABLE + small] : okapi_factor(self, p, cls[d]);
+        const double c = idf * f; /* weight(), then slot_weight() */
+        acc[d] += weighted ? w * c : c;
+    }
+}
+
+/* acc[low[p]] += slot s's contribution for the postings p in [from, to) of one run, whose documents are
+ * base + low[p]: rank_bm25's running sum for those documents, one term further. */
+static void add_run(const Kernel *self, const Slot *s, int64_t from, int64_t to, double *restrict acc,
+                    Py_ssize_t base) {
+    if (self->okapi && self->doc_class) {
+        if (s->weighted) add_okapi_run(self, s, from, to, acc, base, 1);
+        else add_okapi_run(self, s, from, to, acc, base, 0);
+        return;
+    }
+    for (int64_t p = from; p < to; p++) acc[self->low[p]] += slot_weight(self, s, p, base + self->low[p]);
+}
+
 /* Slots from Python lists: term ids (each < n_terms) and optional positive weights. */
 static Slot *read_slots(Kernel *self, PyObject *terms, PyObject *weights, Py_ssize_t *count) {
     PyObject *tseq = PySequence_Fast(terms, "kernel: terms must be a sequence");
@@ -256,17 +296,12 @@ static PyObject *Kernel_accumulate(Kernel *self, PyObject *args) {
     Slot *slots = read_slots(self, terms, weights, &m);
     if (!slots) { PyBuffer_Release(&ob); return NULL; }
     double *acc = ob.buf;
-    for (Py_ssize_t i = 0; i < m; i++) {
-        const Slot *s = &slots[i];
-        for (int64_t tp = s->tp; tp < s->te; tp++) {
-            int64_t run = self->term_runs[tp];
-            Py_ssize_t base = (Py_ssize_t)self->run_seg[run] * self->segment_docs;
-            for (int64_t p = self->run_start[run]; p < self->run_start[run + 1]; p++) {
-                Py_ssize_t d = base + self->low[p];
-                acc[d] += slot_weight(self, s, p, d);
-            }
+    for (Py_ssize_t i = 0; i < m; i++)
+        for (int64_t tp = slots[i].tp; tp < slots[i].te; tp++) {
+            const int64_t run = self->term_runs[tp];
+            const Py_ssize_t base = (Py_ssize_t)self->run_seg[run] * self->segment_docs;
+            add_run(self, &slots[i], self->run_start[run], self->run_start[run + 1], acc + base, base);
         }
-    }
     PyMem_Free(slots);
     PyBuffer_Release(&ob);
     Py_RETURN_NONE;
@@ -274,6 +309,7 @@ static PyObject *Kernel_accumulate(Kernel *self, PyObject *args) {
 
 #include "_bm25kernel_bounds.h"
 #include "_bm25kernel_heap.h"
+#include "_bm25kernel_exhaustive.h"
 #include "_bm25kernel_block.h"
 #include "_bm25kernel_topk.h"
 

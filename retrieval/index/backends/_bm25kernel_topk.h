@@ -150,6 +150,11 @@ static PyObject *Kernel_top_k(Kernel *self, PyObject *args) {
     if (!slots) return NULL;
     if (k > self->n_docs) k = self->n_docs;
     if (k <= 0 || m == 0) { PyMem_Free(slots); return PyList_New(0); }
+    if (self->n_docs <= self->exhaustive_docs) {
+        PyObject *found = exhaustive_top_k(self, slots, m, k);
+        PyMem_Free(slots);
+        return found;
+    }
     /* one allocation for the heap and the scratch: 18 arrays of 8-byte entries (probes use 4 of the 8) */
     const size_t n = (size_t)m, kk = (size_t)k;
     int64_t *words = PyMem_Malloc((2 * kk + 18 * n) * sizeof(int64_t));

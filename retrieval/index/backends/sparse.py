@@ -29,7 +29,9 @@ from retrieval.index.backends.sparse_build import build_postings
 from retrieval.index.backends.sparse_layout import SEGMENT_DOCS, Postings, from_arrays
 from retrieval.index.backends.sparse_weights import doc_norms, posting_weights
 
-KernelChoice = Literal["auto", "numpy"]
+# "auto": the C kernel when it is built, which sums a small index exhaustively and prunes a larger one;
+# "pruned": that kernel with block-max pruning at every size (tests and benchmarks); "numpy": no C at all.
+KernelChoice = Literal["auto", "pruned", "numpy"]
 
 
 class SparseBackend:
@@ -49,7 +51,8 @@ class SparseBackend:
     ) -> None:
         self.variant: Variant = variant
         self.k1, self.b, self.epsilon, self.delta = k1, b, epsilon, delta
-        self._c_module = load_c_kernel() if kernel == "auto" else None
+        self._c_module = load_c_kernel() if kernel != "numpy" else None
+        self._kernel_options = {"exhaustive_docs": 0} if kernel == "pruned" else {}
         self._c: Any = None  # the C kernel over the current postings, when the extension is there
         self._vocab: dict[str, int] = {}
         self._postings: Postings | None = None
@@ -99,7 +102,7 @@ class SparseBackend:
             self._c = self._c_module.Kernel(
                 p.idf, norm, p.run_start, p.run_max, p.low, p.tf, p.over_pos, p.over_tf,
                 p.term_run_ptr, p.term_runs, p.run_seg,
-                self.variant == "okapi", self.k1, SEGMENT_DOCS, self.delta,
+                self.variant == "okapi", self.k1, SEGMENT_DOCS, self.delta, **self._kernel_options,
             )  # fmt: skip
 
     def _require(self) -> Postings:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -61,19 +62,43 @@ def test_twenty_segments_identical_to_the_exhaustive_kernel(
             assert fast.top_k(query, k, weights) == exhaustive.top_k(query, k, weights), (query, k)
 
 
+def _kernel(backend: SparseBackend, **options: int) -> Any:
+    """Another C kernel over `backend`'s postings, with the test-only options (max_classes, exhaustive_docs)."""
+    p, module = backend._postings, load_c_kernel()
+    assert p is not None and module is not None
+    args = [p.idf, backend._norm, p.run_start, p.run_max, p.low, p.tf, p.over_pos, p.over_tf]
+    rest = [p.term_run_ptr, p.term_runs, p.run_seg, True, 1.5, SEGMENT_DOCS, 0.0]
+    return module.Kernel(*args, *rest, **options)
+
+
+@pytest.mark.parametrize("exhaustive_docs", [0, 10**9])  # pruned, and summed in full at this size
 def test_documents_as_their_own_length_class_rank_identically(
-    many_segments: list[list[str]], queries: list[list[str]]
+    many_segments: list[list[str]], queries: list[list[str]], exhaustive_docs: int
 ) -> None:
     """With more distinct norms than classes allow, each document is its own class: same results."""
     backend = _backend(many_segments, "auto")
-    p, module = backend._postings, load_c_kernel()
-    assert p is not None and module is not None
     assert len(np.unique(backend._norm)) > 1
-    args = [p.idf, backend._norm, p.run_start, p.run_max, p.low, p.tf, p.over_pos, p.over_tf]
-    rest = [p.term_run_ptr, p.term_runs, p.run_seg, True, 1.5, SEGMENT_DOCS, 0.0]
-    per_document = module.Kernel(*args, *rest, 1)
+    per_document = _kernel(backend, max_classes=1, exhaustive_docs=exhaustive_docs)
     for query in queries:
         terms, _ = backend._slots(query, None)
         assert per_document.top_k(terms, None, 10) == backend.top_k(query, 10), query
     with pytest.raises(ValueError, match="max_classes"):
-        module.Kernel(*args, *rest, -1)
+        _kernel(backend, max_classes=-1)
+    with pytest.raises(ValueError, match="exhaustive_docs"):
+        _kernel(backend, exhaustive_docs=-1)
+
+
+def test_twenty_segments_summed_exhaustively_rank_identically(
+    many_segments: list[list[str]], queries: list[list[str]]
+) -> None:
+    """The exhaustive path over many segments (the last one partly filled), weights and k up to 100."""
+    backend = _backend(many_segments, "auto")
+    assert len(many_segments) > 16384  # so `backend` itself prunes
+    exhaustive = _kernel(backend, exhaustive_docs=len(many_segments))
+    rng = random.Random(11)
+    for query in queries:
+        known = [t for t in query if t in backend._vocab]
+        terms, _ = backend._slots(known, None)
+        weights = [rng.choice((0.5, 1.0, 1.7)) for _ in known] if rng.random() < 0.3 else None
+        for k in (1, 10, 100):
+            assert exhaustive.top_k(terms, weights, k) == backend.top_k(known, k, weights), (query, k)
