@@ -40,6 +40,14 @@ static const char *const buf_names[N_BUF] = {"idf", "norm", "run_start", "run_ma
 static const Py_ssize_t buf_itemsize[N_BUF] = {8, 8, 8, 8, 2, 1, 8, 4, 8, 8, 4};
 static const char *const buf_kinds[N_BUF] = {"d", "d", "lq", "d", "H", "B", "lq", "i", "lq", "lq", "i"};
 
+/* One run as a query reads it, in term order (term_runs' order), so a term's runs are contiguous: its
+ * postings [start, end), its segment, its row of block bounds (-1: a short run) and its largest weight. */
+typedef struct {
+    int64_t start, end;
+    double max;
+    int32_t seg, row;
+} TermRun;
+
 typedef struct {
     PyObject_HEAD
     Py_buffer view[N_BUF];
@@ -48,7 +56,7 @@ typedef struct {
     double *ub;         /* per query: the bound of every block of the segments it touches (blocks.h) */
     uint32_t *seg_mark; /* seg_mark[s] == epoch: ub of segment s belongs to the current query */
     uint32_t epoch;
-    int32_t *run_block; /* per run: its row of block_q / block_scale, or -1 for a short run */
+    TermRun *truns;     /* term_runs[tp]'s run at truns[tp] (bounds.h) */
     uint8_t *block_q;
     uint16_t *block_off;
     double *block_scale;
@@ -73,7 +81,7 @@ static void Kernel_dealloc(Kernel *self) {
     PyMem_Free(self->class_unit);
     PyMem_Free(self->ub);
     PyMem_Free(self->seg_mark);
-    PyMem_Free(self->run_block);
+    PyMem_Free(self->truns);
     PyMem_Free(self->block_q);
     PyMem_Free(self->block_off);
     PyMem_Free(self->block_scale);

@@ -10,7 +10,7 @@ static inline int cell_alive(double ub, double theta) { return ub > 0.0 && ub * 
 
 /* Per-query scratch, one entry per slot, and the current segment's plan. */
 typedef struct {
-    int64_t *run;      /* the slot's run in the current segment, -1 if none */
+    int64_t *run;      /* where the slot's run in the current segment is in truns, -1 if none */
     int64_t *start, *end;    /* that run's postings */
     const uint8_t **q;       /* its cell bound bytes (NULL: a short run, bounded by base everywhere) */
     const uint16_t **off;    /* where its blocks start (long runs) */

@@ -15,10 +15,9 @@
 #define CELL_SHIFT (BLOCK_SHIFT - 1)
 #define LONG_RUN 32
 
-/* The cell bound bytes of run r (2 per block), or NULL when r is a short run (bounded by run_max). */
-static inline const uint8_t *block_bytes(const Kernel *self, int64_t run) {
-    int32_t i = self->run_block[run];
-    return i < 0 ? NULL : self->block_q + (Py_ssize_t)i * 2 * self->blocks_per_seg;
+/* The cell bound bytes of a run (2 per block), or NULL for a short run (bounded by its max). */
+static inline const uint8_t *block_bytes(const Kernel *self, const TermRun *run) {
+    return run->row < 0 ? NULL : self->block_q + (Py_ssize_t)run->row * 2 * self->blocks_per_seg;
 }
 
 /* One long run: each cell's largest weight into top[] and each block's first posting into off[]. */
@@ -74,14 +73,16 @@ static int build_block_bounds(Kernel *self) {
         n_long += self->run_start[r + 1] - self->run_start[r] >= LONG_RUN;
     if (n_long >= INT32_MAX) return bad("too many runs");
     const size_t runs = (size_t)(self->n_runs ? self->n_runs : 1), longs = (size_t)(n_long ? n_long : 1);
-    self->run_block = PyMem_Malloc(runs * sizeof(int32_t));
+    int32_t *run_block = PyMem_Malloc(runs * sizeof(int32_t)); /* per run: its row, -1 if short */
+    self->truns = PyMem_Malloc(runs * sizeof(TermRun));
     self->block_q = PyMem_Malloc(longs * (size_t)cps);
     self->block_off = PyMem_Malloc(longs * (size_t)bps * sizeof(uint16_t));
     self->block_scale = PyMem_Malloc(longs * 2 * sizeof(double));
     double *top = PyMem_Malloc((size_t)cps * sizeof(double));
     int32_t *run_term = PyMem_Malloc(runs * sizeof(int32_t));
-    if (!self->run_block || !self->block_q || !self->block_off || !self->block_scale || !top || !run_term) {
-        PyMem_Free(top), PyMem_Free(run_term);
+    if (!run_block || !self->truns || !self->block_q || !self->block_off || !self->block_scale || !top ||
+        !run_term) {
+        PyMem_Free(top), PyMem_Free(run_term), PyMem_Free(run_block);
         PyErr_NoMemory();
         return -1;
     }
@@ -91,15 +92,17 @@ static int build_block_bounds(Kernel *self) {
     int32_t next = 0; /* rows in term order, so a query streams through its terms' rows */
     for (Py_ssize_t tp = 0; tp < self->n_runs; tp++) {
         const int64_t r = self->term_runs[tp];
-        self->run_block[r] = self->run_start[r + 1] - self->run_start[r] < LONG_RUN ? -1 : next++;
+        run_block[r] = self->run_start[r + 1] - self->run_start[r] < LONG_RUN ? -1 : next++;
+        self->truns[tp] = (TermRun){self->run_start[r], self->run_start[r + 1], self->run_max[r], self->run_seg[r],
+                                   run_block[r]};
     }
     for (Py_ssize_t r = 0; r < self->n_runs; r++) { /* storage order: one segment's documents at a time */
-        const Py_ssize_t row = self->run_block[r];
+        const Py_ssize_t row = run_block[r];
         if (row < 0) continue;
         scan_run(self, r, run_term[r], top, self->block_off + row * bps);
         quantize(cps, top, self->block_q + row * cps, self->block_scale + 2 * row);
     }
-    PyMem_Free(top), PyMem_Free(run_term);
+    PyMem_Free(top), PyMem_Free(run_term), PyMem_Free(run_block);
     return 0;
 }
 

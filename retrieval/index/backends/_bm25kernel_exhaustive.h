@@ -34,7 +34,7 @@ static PyObject *exhaustive_top_k(const Kernel *self, Slot *slots, Py_ssize_t m,
     for (int32_t seg = 0; seg < self->n_segments; seg++) {
         int any = 0; /* each slot's cursor is at its first run past the previous segment */
         for (Py_ssize_t i = 0; i < m; i++)
-            any |= slots[i].tp < slots[i].te && self->run_seg[self->term_runs[slots[i].tp]] == seg;
+            any |= slots[i].tp < slots[i].te && self->truns[slots[i].tp].seg == seg;
         if (!any) continue;
         const Py_ssize_t seg_base = (Py_ssize_t)seg * self->segment_docs,
                          docs = self->n_docs - seg_base < self->segment_docs ? self->n_docs - seg_base
@@ -42,9 +42,9 @@ static PyObject *exhaustive_top_k(const Kernel *self, Slot *slots, Py_ssize_t m,
         memset(acc, 0, (size_t)docs * sizeof(double));
         for (Py_ssize_t i = 0; i < m; i++) { /* query order */
             Slot *s = &slots[i];
-            if (s->tp == s->te || self->run_seg[self->term_runs[s->tp]] != seg) continue;
-            const int64_t r = self->term_runs[s->tp++];
-            add_run(self, s, self->run_start[r], self->run_start[r + 1], acc, seg_base);
+            if (s->tp == s->te || self->truns[s->tp].seg != seg) continue;
+            const TermRun *run = &self->truns[s->tp++];
+            add_run(self, s, run->start, run->end, acc, seg_base);
         }
         for (Py_ssize_t first = 0; first < docs; first += BLOCK_DOCS)
             offer_range(&h, acc, first, first + BLOCK_DOCS < docs ? first + BLOCK_DOCS : docs, seg_base);

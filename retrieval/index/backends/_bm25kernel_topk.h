@@ -17,23 +17,23 @@
 #define SEED_CELLS 16
 #define PREFETCH 8 /* runs ahead */
 
-/* Slot s's run in segment seg (searching its runs from the start), or -1. */
+/* Where slot s's run in segment seg is in truns (searching its runs from the start), or -1. */
 static int64_t run_in_segment(const Kernel *self, const Slot *s, int32_t seg) {
     int64_t lo = s->tp0, hi = s->te;
     while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
-        if (self->run_seg[self->term_runs[mid]] < seg) lo = mid + 1; else hi = mid;
+        if (self->truns[mid].seg < seg) lo = mid + 1; else hi = mid;
     }
-    return lo < s->te && self->run_seg[self->term_runs[lo]] == seg ? self->term_runs[lo] : -1;
+    return lo < s->te && self->truns[lo].seg == seg ? lo : -1;
 }
 
-/* Slot s's bounds in run r, weight included: a long run's cell bound is base + step * q, a short run's
+/* Slot s's bounds in a run, weight included: a long run's cell bound is base + step * q, a short run's
  * bound base everywhere. The one place they are computed, so the sums in ub and the bounds subtracted
  * from them per candidate are the same doubles. */
-static inline void weighted_scale(const Kernel *self, const Slot *s, int64_t r, double *base, double *step) {
-    const int32_t row = self->run_block[r];
-    if (row < 0) { *base = s->w * self->run_max[r], *step = 0.0; return; }
-    const double *scale = self->block_scale + 2 * (Py_ssize_t)row;
+static inline void weighted_scale(const Kernel *self, const Slot *s, const TermRun *run, double *base,
+                                  double *step) {
+    if (run->row < 0) { *base = s->w * run->max, *step = 0.0; return; }
+    const double *scale = self->block_scale + 2 * (Py_ssize_t)run->row;
     *base = s->w * scale[0], *step = s->w * scale[1];
 }
 
@@ -52,28 +52,28 @@ static void add_bounds(Kernel *self, const Slot *slots, Py_ssize_t m) {
     for (Py_ssize_t i = 0; i < m; i++) {
         const Slot *s = &slots[i];
         for (int64_t tp = s->tp0; tp < s->te; tp++) {
-            if (tp + PREFETCH < s->te) { /* the runs' own entries are scattered: ask for them early */
-                const int64_t ahead = self->term_runs[tp + PREFETCH];
-                __builtin_prefetch(&self->run_seg[ahead]);
-                __builtin_prefetch(&self->run_block[ahead]);
+            if (tp + PREFETCH < s->te) { /* what a run ahead reads beside its (sequential) entry and row */
+                const TermRun *ahead = &self->truns[tp + PREFETCH];
+                if (ahead->row >= 0) __builtin_prefetch(self->block_scale + 2 * (Py_ssize_t)ahead->row);
+                else __builtin_prefetch(&self->low[ahead->start]);
             }
-            const int64_t r = self->term_runs[tp];
-            const int32_t seg = self->run_seg[r];
+            const TermRun *run = &self->truns[tp];
+            const int32_t seg = run->seg;
             double *ub = self->ub + (Py_ssize_t)seg * cps;
             if (self->seg_mark[seg] != epoch) {
                 self->seg_mark[seg] = epoch;
                 for (Py_ssize_t c = 0; c < cps; c++) ub[c] = 0.0;
             }
             double base, step;
-            weighted_scale(self, s, r, &base, &step);
-            const uint8_t *q = block_bytes(self, r);
+            weighted_scale(self, s, run, &base, &step);
+            const uint8_t *q = block_bytes(self, run);
             if (q) {
                 add_cells(ub, q, cps, base, step);
                 continue;
             }
             const double bound = base;
             unsigned last = NO_DOC;
-            for (int64_t p = self->run_start[r]; p < self->run_start[r + 1]; p++) {
+            for (int64_t p = run->start; p < run->end; p++) {
                 unsigned cell = self->low[p] >> (BLOCK_SHIFT - 1);
                 if (cell != last) ub[cell] += bound, last = cell;
             }
@@ -113,26 +113,18 @@ static void enter_segment(const Kernel *self, Slot *slots, Py_ssize_t m, Scratch
     for (Py_ssize_t t = 0; t < m; t++) {
         Slot *s = &slots[t];
         if (forward) {
-            while (s->tp < s->te && self->run_seg[self->term_runs[s->tp]] < seg) s->tp++;
-            x->run[t] = s->tp < s->te && self->run_seg[self->term_runs[s->tp]] == seg ? self->term_runs[s->tp] : -1;
-            if (s->tp + 1 < s->te) { /* the slot's next run, wanted at a later segment */
-                const int64_t next = self->term_runs[s->tp + 1];
-                __builtin_prefetch(&self->run_seg[next]);
-                __builtin_prefetch(&self->run_start[next]);
-                __builtin_prefetch(&self->run_block[next]);
-                __builtin_prefetch(&self->run_max[next]);
-            }
+            while (s->tp < s->te && self->truns[s->tp].seg < seg) s->tp++;
+            x->run[t] = s->tp < s->te && self->truns[s->tp].seg == seg ? s->tp : -1;
         } else {
             x->run[t] = run_in_segment(self, s, seg);
         }
         x->contrib[t] = 0.0, x->mask_at[t] = x->loc_at[t] = -1;
         if (x->run[t] < 0) continue;
-        const int64_t r = x->run[t];
-        x->from[t] = x->start[t] = self->run_start[r], x->end[t] = self->run_start[r + 1];
-        const int32_t row = self->run_block[r];
-        x->q[t] = block_bytes(self, r);
-        x->off[t] = row >= 0 ? self->block_off + (Py_ssize_t)row * self->blocks_per_seg : NULL;
-        weighted_scale(self, s, r, &x->base[t], &x->step[t]);
+        const TermRun *run = &self->truns[x->run[t]];
+        x->from[t] = x->start[t] = run->start, x->end[t] = run->end;
+        x->q[t] = block_bytes(self, run);
+        x->off[t] = run->row >= 0 ? self->block_off + (Py_ssize_t)run->row * self->blocks_per_seg : NULL;
+        weighted_scale(self, s, run, &x->base[t], &x->step[t]);
         const double bound = x->seg_bound[t] = x->q[t] ? x->base[t] + x->step[t] * 255.0 : x->base[t];
         Py_ssize_t at = x->na++;
         while (at > 0 && x->seg_bound[x->order[at - 1]] < bound) { x->order[at] = x->order[at - 1]; at--; }
