@@ -74,9 +74,9 @@ static int build_block_bounds(Kernel *self) {
     if (n_long >= INT32_MAX) return bad("too many runs");
     const size_t runs = (size_t)(self->n_runs ? self->n_runs : 1), longs = (size_t)(n_long ? n_long : 1);
     int32_t *run_block = PyMem_Malloc(runs * sizeof(int32_t)); /* per run: its row, -1 if short */
-    self->truns = PyMem_Malloc(runs * sizeof(TermRun));
-    self->block_q = PyMem_Malloc(longs * (size_t)cps);
-    self->block_off = PyMem_Malloc(longs * (size_t)bps * sizeof(uint16_t));
+    self->truns = table_alloc(runs * sizeof(TermRun));
+    self->block_q = table_alloc(longs * (size_t)cps);
+    self->block_off = table_alloc(longs * (size_t)bps * sizeof(uint16_t));
     self->block_scale = PyMem_Malloc(longs * 2 * sizeof(double));
     double *top = PyMem_Malloc((size_t)cps * sizeof(double));
     int32_t *run_term = PyMem_Malloc(runs * sizeof(int32_t));
@@ -110,7 +110,7 @@ static int build_block_bounds(Kernel *self) {
 static int init_blocks(Kernel *self) {
     if (build_block_bounds(self) < 0) return -1;
     Py_ssize_t segments = self->n_segments ? self->n_segments : 1;
-    self->ub = PyMem_Malloc((size_t)(segments * 2 * self->blocks_per_seg) * sizeof(double));
+    self->ub = table_alloc((size_t)(segments * 2 * self->blocks_per_seg) * sizeof(double));
     self->seg_mark = PyMem_Calloc((size_t)segments, sizeof(uint32_t));
     if (!self->ub || !self->seg_mark) { PyErr_NoMemory(); return -1; }
     return 0;

@@ -18,7 +18,7 @@ static int find_classes(Kernel *self, Py_ssize_t *n_classes) {
     const size_t slots = (size_t)1 << CLASS_HASH_BITS;
     int32_t *table = PyMem_Malloc(slots * sizeof(int32_t));
     uint64_t *keys = PyMem_Malloc(slots * sizeof(uint64_t));
-    self->doc_class = PyMem_Malloc((size_t)(self->n_docs ? self->n_docs : 1) * sizeof(uint16_t));
+    self->doc_class = table_alloc((size_t)(self->n_docs ? self->n_docs : 1) * sizeof(uint16_t));
     if (!table || !keys || !self->doc_class) {
         PyMem_Free(table), PyMem_Free(keys);
         PyErr_NoMemory();
@@ -38,7 +38,7 @@ static int find_classes(Kernel *self, Py_ssize_t *n_classes) {
         self->doc_class[d] = (uint16_t)table[h];
     }
     PyMem_Free(table), PyMem_Free(keys);
-    if (n > self->max_classes) { PyMem_Free(self->doc_class); self->doc_class = NULL; n = self->n_docs; }
+    if (n > self->max_classes) { table_free(self->doc_class); self->doc_class = NULL; n = self->n_docs; }
     *n_classes = n;
     return 0;
 }
