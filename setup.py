@@ -19,6 +19,7 @@ setup(
                 "retrieval/index/backends/_bm25kernel_exhaustive.h",
                 "retrieval/index/backends/_bm25kernel_heap.h",
                 "retrieval/index/backends/_bm25kernel_topk.h",
+                "retrieval/index/backends/_bm25kernel_weights.h",
             ],
             optional=True,
             extra_compile_args=["-O3", "-ffp-contract=off"],

@@ -13,7 +13,8 @@
  * top_k is exact block-max top-k (_bm25kernel_topk.h; a block is scored in _bm25kernel_block.h, the
  * k best kept in _bm25kernel_heap.h) over 64-document blocks whose per-term bounds are
  * computed here when the kernel is made (_bm25kernel_bounds.h); documents of equal length share their
- * norm through length classes (_bm25kernel_classes.h). Bounds carry a relative slack far above any
+ * norm through length classes (_bm25kernel_classes.h), and weights are computed in
+ * _bm25kernel_weights.h. Bounds carry a relative slack far above any
  * rounding difference between summation orders, so pruning never drops a document the exhaustive sum
  * would have kept, and every score the kernel returns is the exact sum. Nothing is written outside the
  * kernel's own buffers; no N-sized work per query (the bounds of the blocks a query touches, ~1/32 N).
@@ -85,18 +86,18 @@ typedef struct {
 static void *table_alloc(size_t n) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     const size_t huge = (size_t)2 << 20;
-    if (n >= huge) {
-        void *p = NULL;
-        if (posix_memalign(&p, huge, n) != 0) return NULL;
-        madvise(p, n, MADV_HUGEPAGE); /* advice only: without it the table is the same, on small pages */
-        return p;
-    }
-#endif
+    if (n < huge) return malloc(n ? n : 1);
+    void *p = NULL;
+    if (posix_memalign(&p, huge, n) != 0) return NULL;
+    madvise(p, n, MADV_HUGEPAGE); /* advice only: without it the table is the same, on small pages */
+    return p;
+#else
     return PyMem_RawMalloc(n ? n : 1);
+#endif
 }
 static void table_free(void *p) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-    free(p); /* PyMem_RawFree is free() too */
+    free(p); /* malloc and posix_memalign, never Python's allocators (a debug allocator adds headers) */
 #else
     PyMem_RawFree(p);
 #endif
@@ -227,56 +228,7 @@ static double tf_at(const Kernel *self, int64_t pos) {
 
 #include "_bm25kernel_classes.h"
 
-/* rank_bm25's per-term expression, operation for operation (sparse_weights.posting_weights). */
-static inline double weight(const Kernel *self, int64_t term, int64_t pos, Py_ssize_t doc) {
-    const Py_ssize_t c = doc_class(self, doc);
-    if (self->okapi) return self->idf[term] * okapi_factor(self, pos, c);
-    double tf = tf_at(self, pos), norm = self->class_norm[c], idf = self->idf[term];
-    double ctd = tf / norm;
-    return idf * tf * self->k1p1 * (ctd + self->delta) / (self->k1 + ctd + self->delta);
-}
-
-typedef struct {
-    int64_t term, tp0, tp, te; /* the term, its runs term_runs[tp0:te], and the next one to visit */
-    double w;
-    int weighted;
-} Slot;
-
-/* Slot s's contribution from posting pos of document doc: the weight, times the slot's query weight when
- * it has one (as sparse.scores multiplies). */
-static inline double slot_weight(const Kernel *self, const Slot *s, int64_t pos, Py_ssize_t doc) {
-    const double c = weight(self, s->term, pos, doc);
-    return s->weighted ? s->w * c : c;
-}
-
-/* add_run's usual case, Okapi with length classes (TF_TABLE factors a class): slot_weight() with its
- * loads hoisted out of the loop; `weighted` is a constant where it is called, so each case compiles
- * to its own loop. */
-static inline void add_okapi_run(const Kernel *self, const Slot *s, int64_t from, int64_t to,
-                                 double *restrict acc, Py_ssize_t base, const int weighted) {
-    const uint16_t *restrict low = self->low, *restrict cls = self->doc_class + base;
-    const uint8_t *restrict tf = self->tf;
-    const double *restrict unit = self->class_unit - 1; /* unit[c * TF_TABLE + tf], tf = 1..TF_TABLE */
-    const double idf = self->idf[s->term], w = s->w;
-    for (int64_t p = from; p < to; p++) {
-        const unsigned d = low[p], small = tf[p];
-        const double f = small - 1u < TF_TABLE ? unit[(size_t)cls[d] * TF_TABLE + small] : okapi_factor(self, p, cls[d]);
-        const double c = idf * f; /* weight(), then slot_weight() */
-        acc[d] += weighted ? w * c : c;
-    }
-}
-
-/* acc[low[p]] += slot s's contribution for the postings p in [from, to) of one run, whose documents are
- * base + low[p]: rank_bm25's running sum for those documents, one term further. */
-static void add_run(const Kernel *self, const Slot *s, int64_t from, int64_t to, double *restrict acc,
-                    Py_ssize_t base) {
-    if (self->okapi && self->doc_class) {
-        if (s->weighted) add_okapi_run(self, s, from, to, acc, base, 1);
-        else add_okapi_run(self, s, from, to, acc, base, 0);
-        return;
-    }
-    for (int64_t p = from; p < to; p++) acc[self->low[p]] += slot_weight(self, s, p, base + self->low[p]);
-}
+#include "_bm25kernel_weights.h"
 
 /* Slots from Python lists: term ids (each < n_terms) and optional positive weights. */
 static Slot *read_slots(Kernel *self, PyObject *terms, PyObject *weights, Py_ssize_t *count) {
