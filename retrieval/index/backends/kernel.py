@@ -23,4 +23,4 @@ def kernel_status() -> str:
     """One line for `qabot check`: which query kernel the sparse backend uses."""
     if load_c_kernel() is None:
         return "query kernel: numpy (the optional C extension is not built; results are the same, slower)"
-    return "query kernel: C extension _bm25kernel (exact block-max top-k)"
+    return "query kernel: C extension _bm25kernel (exact top-k: exhaustive on small indexes, block-max above)"

@@ -3,8 +3,9 @@
 Each posting keeps the term frequency; its weight is computed at query time with rank_bm25's expression in
 its order of operations (sparse_weights), so a query's score is the sum of its terms' contributions in query
 order: bit-for-bit rank_bm25's `get_scores`. Okapi and BM25L top-k with every idf > 0 go to the optional C
-kernel (exact block-max top-k, never touching all N documents); BM25+ (which adds idf × δ to every document),
-non-positive idf, and a missing extension use numpy over the same postings.
+kernel (on a small index, every posting summed a segment at a time; on a larger one, exact block-max top-k,
+never touching all N documents); BM25+ (which adds idf × δ to every document), non-positive idf, and a
+missing extension use numpy over the same postings.
 """
 
 from __future__ import annotations
