@@ -1,19 +1,18 @@
 /* Exhaustive top-k for small indexes (included by _bm25kernel.c, after _bm25kernel_heap.h).
  *
- * Up to `exhaustive_docs` documents (EXHAUSTIVE_DOCS, in _bm25kernel.c, unless the kernel is told otherwise) summing every
- * posting beats pruning: the bounds, seeds and per-segment plans of block-max (_bm25kernel_topk.h) cost
- * about as much as the postings they would skip, and a segment's accumulator stays in L1. Measured on
- * the synthetic benchmark corpus (docs/performance.md, "Query kernel"): exhaustive is faster at p50 and
- * p95 up to 16k documents, block-max from ~20k (p50) or ~30k (p95) on, 2-2.5x faster at 100k.
+ * Up to `exhaustive_docs` documents (EXHAUSTIVE_DOCS in _bm25kernel.c, unless the kernel is told
+ * otherwise) summing every posting beats pruning: the bounds, seeds and per-segment plans of block-max
+ * (_bm25kernel_topk.h) cost about as much as the postings they would skip, and a segment's accumulator
+ * stays in L1. On the synthetic benchmark corpus (docs/performance.md, "Query kernel") the mean crosses
+ * at ~25k documents, p50 at ~20k and p95 at ~45k; at 100k block-max is twice as fast at p50.
  * A segment at a time: every slot's run added in query order into one accumulator per document, from
  * 0.0 (the exhaustive sum itself), then each block's documents with a score >= the k-th offered.
  */
-#define SMALLEST_SCORE 4.9406564584124654e-324 /* the least double > 0: "acc >= it" is "acc > 0" */
 
 /* Offer the documents first..last - 1 of the segment at seg_base whose acc reaches the k-th score
  * (while the heap fills: every matched one, acc > 0). */
 static inline void offer_range(Heap *h, const double *acc, Py_ssize_t first, Py_ssize_t last, Py_ssize_t seg_base) {
-    double floor = heap_threshold(h) > 0.0 ? heap_threshold(h) : SMALLEST_SCORE;
+    double floor = heap_threshold(h) > 0.0 ? heap_threshold(h) : DBL_TRUE_MIN; /* acc >= it: acc > 0 */
     int hit = 0;
     for (Py_ssize_t d = first; d < last; d++) hit |= acc[d] >= floor; /* no branch: it vectorizes */
     if (!hit) return;
