@@ -24,7 +24,7 @@ MAX_CACHED_INDEXES = 8
 # A builder's temporary folder older than this was left by a crash (a 1M-chunk build takes minutes).
 ABANDONED_AFTER_S = 6 * 3600
 # Bump when the stored layout changes; code and data changes are caught by `pipeline_fingerprint`.
-CACHE_FORMAT = "qabot-index-4"
+CACHE_FORMAT = "qabot-index-5"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the whole retrieval package
 LIBRARY_SUFFIXES = frozenset({".py", ".txt", ".tsv"})  # its code and data files
 

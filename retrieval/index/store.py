@@ -24,7 +24,7 @@ from retrieval.index.records import field_names, from_rows, to_row
 from retrieval.settings import RetrieverSettings
 from retrieval.types import Chunk, Document
 
-STORE_FORMAT = "qabot-index-4"
+STORE_FORMAT = "qabot-index-5"
 MANIFEST = "manifest.json"
 # Arrays smaller than this are read into memory: mapping a page for a few numbers is not worth it.
 MMAP_MIN_BYTES = 1 << 16

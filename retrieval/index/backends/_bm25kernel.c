@@ -5,10 +5,11 @@
  * order (see sparse_weights.py), and a document's score is the sum of its contributions in query order,
  * starting from 0.0, as numpy's bincount adds them.
  *
- * Layout (sparse_layout.py): documents in segments of `segment_docs`; per segment, one run per term it
- * holds, a run being the term's postings in that segment: `low` (document number within the segment,
- * ascending) and `tf` (term frequency, 255 = look it up in the sorted overflow table). `run_max` is the
- * largest weight in a run (what bounds a short run, see _bm25kernel_bounds.h).
+ * Layout (sparse_layout.py): index positions (documents shortest first; `doc_at` gives each position's
+ * document number) in segments of `segment_docs`; per segment, one run per term it holds, a run being
+ * the term's postings in that segment: `low` (position within the segment, ascending) and `tf` (term
+ * frequency, 255 = look it up in the sorted overflow table). `run_max` is the largest weight in a run
+ * (what bounds a short run, see _bm25kernel_bounds.h). Comments below say "document" for a position.
  *
  * top_k is exact block-max top-k (_bm25kernel_topk.h; a block is scored in _bm25kernel_block.h, the
  * k best kept in _bm25kernel_heap.h) over 64-document blocks whose per-term bounds are
@@ -22,8 +23,9 @@
  * (_bm25kernel_exhaustive.h): there pruning costs more than it saves.
  *
  * Kernel(idf, norm, run_start, run_max, low, tf, over_pos, over_tf, term_run_ptr, term_runs, run_seg,
- *        okapi, k1, segment_docs, delta[, max_classes[, exhaustive_docs]]); the buffers are held, never
- * copied. Tests lower max_classes (one class a document) and exhaustive_docs (0: block-max at any size).
+ *        doc_at, okapi, k1, segment_docs, delta[, max_classes[, exhaustive_docs]]); the buffers are held,
+ * never copied; norm is per position, top_k answers document numbers (doc_at's). Tests lower
+ * max_classes (one class a document) and exhaustive_docs (0: block-max at any size).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -40,11 +42,11 @@
 #define NO_DOC 0x7fffffff
 
 enum { B_IDF, B_NORM, B_RUN_START, B_RUN_MAX, B_LOW, B_TF, B_OVER_POS, B_OVER_TF, B_TERM_RUN_PTR,
-       B_TERM_RUNS, B_RUN_SEG, N_BUF };
-static const char *const buf_names[N_BUF] = {"idf", "norm", "run_start", "run_max", "low", "tf",
-                                             "over_pos", "over_tf", "term_run_ptr", "term_runs", "run_seg"};
-static const Py_ssize_t buf_itemsize[N_BUF] = {8, 8, 8, 8, 2, 1, 8, 4, 8, 8, 4};
-static const char *const buf_kinds[N_BUF] = {"d", "d", "lq", "d", "H", "B", "lq", "i", "lq", "lq", "i"};
+       B_TERM_RUNS, B_RUN_SEG, B_DOC_AT, N_BUF };
+static const char *const buf_names[N_BUF] = {"idf", "norm", "run_start", "run_max", "low", "tf", "over_pos",
+                                             "over_tf", "term_run_ptr", "term_runs", "run_seg", "doc_at"};
+static const Py_ssize_t buf_itemsize[N_BUF] = {8, 8, 8, 8, 2, 1, 8, 4, 8, 8, 4, 4};
+static const char *const buf_kinds[N_BUF] = {"d", "d", "lq", "d", "H", "B", "lq", "i", "lq", "lq", "i", "i"};
 
 /* One run as a query reads it, in term order (term_runs' order), so a term's runs are contiguous: its
  * postings [start, end), its segment, its row of block bounds (-1: a short run) and its largest weight. */
@@ -76,6 +78,7 @@ typedef struct {
     const uint16_t *low;
     const uint8_t *tf;
     const int32_t *over_tf, *run_seg;
+    const int32_t *doc_at; /* the document number at each position (what top_k returns and orders ties by) */
     Py_ssize_t n_docs, n_terms, n_runs, n_postings, n_over, n_segments, segment_docs;
     int okapi;
     double k1, k1p1, delta;
@@ -138,13 +141,27 @@ static int bad(const char *what) {
     return -1;
 }
 
+/* doc_at must be a permutation of 0..n_docs-1 (one bit per document marks those seen). */
+static int check_doc_at(Kernel *self) {
+    uint8_t *seen = PyMem_Calloc((size_t)(self->n_docs / 8 + 1), 1);
+    if (!seen) { PyErr_NoMemory(); return -1; }
+    int ok = 1;
+    for (Py_ssize_t p = 0; p < self->n_docs && ok; p++) {
+        const int32_t d = self->doc_at[p];
+        ok = d >= 0 && d < self->n_docs && !(seen[d >> 3] & (1u << (d & 7)));
+        if (ok) seen[d >> 3] |= (uint8_t)(1u << (d & 7));
+    }
+    PyMem_Free(seen);
+    return ok ? 0 : bad("document order");
+}
+
 /* Bounds the loops rely on, checked once when the kernel is made (one pass over the document numbers). */
 static int check_layout(Kernel *self) {
     Py_ssize_t R = self->n_runs, P = self->n_postings, S = self->n_segments;
     if (length(self, B_NORM) != self->n_docs || length(self, B_RUN_START) != R + 1 ||
         length(self, B_TF) != P || length(self, B_OVER_TF) != self->n_over ||
         length(self, B_TERM_RUN_PTR) != self->n_terms + 1 || length(self, B_TERM_RUNS) != R ||
-        length(self, B_RUN_SEG) != R)
+        length(self, B_RUN_SEG) != R || length(self, B_DOC_AT) != self->n_docs)
         return bad("array lengths disagree");
     if (self->run_start[0] != 0 || self->run_start[R] != P) return bad("run offsets");
     for (Py_ssize_t r = 0; r < R; r++) {
@@ -162,7 +179,7 @@ static int check_layout(Kernel *self) {
         for (int64_t p = self->run_start[r]; p < self->run_start[r + 1]; p++)
             if (self->low[p] >= room) return bad("document numbers");
     }
-    return 0;
+    return check_doc_at(self);
 }
 
 static int init_blocks(Kernel *self); /* _bm25kernel_bounds.h */
@@ -177,11 +194,11 @@ static int Kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
     self->max_classes = MAX_CLASSES;
     self->exhaustive_docs = EXHAUSTIVE_DOCS;
     static char *names[] = {"idf", "norm", "run_start", "run_max", "low", "tf", "over_pos", "over_tf",
-                            "term_run_ptr", "term_runs", "run_seg", "okapi", "k1", "segment_docs", "delta",
-                            "max_classes", "exhaustive_docs", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOOOOpdnd|nn", names, &obj[0], &obj[1], &obj[2],
+                            "term_run_ptr", "term_runs", "run_seg", "doc_at", "okapi", "k1", "segment_docs",
+                            "delta", "max_classes", "exhaustive_docs", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOOOOOpdnd|nn", names, &obj[0], &obj[1], &obj[2],
                                      &obj[3], &obj[4], &obj[5], &obj[6], &obj[7], &obj[8], &obj[9], &obj[10],
-                                     &okapi, &self->k1, &segment_docs, &self->delta, &self->max_classes,
+                                     &obj[11], &okapi, &self->k1, &segment_docs, &self->delta, &self->max_classes,
                                      &self->exhaustive_docs))
         return -1;
     if (self->max_classes < 0 || self->max_classes > MAX_CLASSES) return bad("max_classes");
@@ -200,6 +217,7 @@ static int Kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
     self->term_run_ptr = self->view[B_TERM_RUN_PTR].buf;
     self->term_runs = self->view[B_TERM_RUNS].buf;
     self->run_seg = self->view[B_RUN_SEG].buf;
+    self->doc_at = self->view[B_DOC_AT].buf;
     self->n_terms = length(self, B_IDF);
     self->n_docs = length(self, B_NORM);
     self->n_runs = length(self, B_RUN_MAX);
@@ -303,9 +321,9 @@ static PyObject *Kernel_accumulate(Kernel *self, PyObject *args) {
 
 static PyMethodDef Kernel_methods[] = {
     {"accumulate", (PyCFunction)Kernel_accumulate, METH_VARARGS,
-     "accumulate(terms, weights|None, out): add every posting's contribution to out, in query order"},
+     "accumulate(terms, weights|None, out): add every posting's contribution to out[position], in query order"},
     {"top_k", (PyCFunction)Kernel_top_k, METH_VARARGS,
-     "top_k(terms, weights|None, k) -> [(doc, score)], score descending then doc ascending"},
+     "top_k(terms, weights|None, k) -> [(document, score)], score descending then document ascending"},
     {NULL, NULL, 0, NULL}};
 
 static PyTypeObject KernelType = {

@@ -28,7 +28,7 @@ static PyObject *exhaustive_top_k(const Kernel *self, Slot *slots, Py_ssize_t m,
     const size_t kk = (size_t)k;
     int64_t *words = PyMem_Malloc((2 * kk + (size_t)self->segment_docs) * sizeof(int64_t));
     if (!words) return PyErr_NoMemory();
-    Heap h = {(double *)words, words + kk, 0, k};
+    Heap h = {(double *)words, words + kk, 0, k, self->doc_at};
     double *acc = (double *)(words + 2 * kk);
     for (int32_t seg = 0; seg < self->n_segments; seg++) {
         int any = 0; /* each slot's cursor is at its first run past the previous segment */

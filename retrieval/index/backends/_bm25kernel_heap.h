@@ -1,11 +1,13 @@
 /* The top-k heap and a posting search (included by _bm25kernel.c, before _bm25kernel_block.h). */
 
 /* The k best so far: a binary heap whose root is the worst (lowest score; among equal scores, the
- * highest document number, since the project orders ties by document number ascending). */
+ * highest document number, since the project orders ties by document number ascending). Offers are by
+ * position; the heap keeps document numbers (doc_at[position]). */
 typedef struct {
     double *score;
     int64_t *doc;
     Py_ssize_t n, cap;
+    const int32_t *doc_at;
 } Heap;
 
 static int worse(const Heap *h, Py_ssize_t a, Py_ssize_t b) {
@@ -30,7 +32,8 @@ static void sift_down(Heap *h, Py_ssize_t i) {
     }
 }
 
-static void heap_offer(Heap *h, double score, int64_t doc) {
+static void heap_offer(Heap *h, double score, Py_ssize_t position) {
+    const int64_t doc = h->doc_at[position];
     if (h->n < h->cap) {
         Py_ssize_t i = h->n++;
         h->score[i] = score, h->doc[i] = doc;

@@ -154,7 +154,7 @@ static PyObject *Kernel_top_k(Kernel *self, PyObject *args) {
         PyMem_Free(slots);
         return PyErr_NoMemory();
     }
-    Heap h = {(double *)words, words + kk, 0, k};
+    Heap h = {(double *)words, words + kk, 0, k, self->doc_at};
     int64_t *w = words + 2 * kk;
     Scratch x = {w, w + n, w + 2 * n, (const uint8_t **)(w + 3 * n), (const uint16_t **)(w + 4 * n),
                  (double *)(w + 5 * n), (double *)(w + 6 * n), w + 7 * n, w + 8 * n, w + 9 * n, w + 10 * n,

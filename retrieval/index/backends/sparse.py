@@ -5,7 +5,8 @@ its order of operations (sparse_weights), so a query's score is the sum of its t
 order: bit-for-bit rank_bm25's `get_scores`. Okapi and BM25L top-k with every idf > 0 go to the optional C
 kernel (on a small index, every posting summed a segment at a time; on a larger one, exact block-max top-k,
 never touching all N documents); BM25+ (which adds idf × δ to every document), non-positive idf, and a
-missing extension use numpy over the same postings.
+missing extension use numpy over the same postings. Postings hold index positions (documents shortest
+first, see sparse_layout); `scores` and `top_k` speak document numbers, and ties go to the lower one.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ class SparseBackend:
             p = postings
             self._c = self._c_module.Kernel(
                 p.idf, norm, p.run_start, p.run_max, p.low, p.tf, p.over_pos, p.over_tf,
-                p.term_run_ptr, p.term_runs, p.run_seg,
+                p.term_run_ptr, p.term_runs, p.run_seg, p.doc_at,
                 self.variant == "okapi", self.k1, SEGMENT_DOCS, self.delta, **self._kernel_options,
             )  # fmt: skip
 
@@ -120,9 +121,16 @@ class SparseBackend:
         return [j for j, _ in pairs], [w for _, w in pairs]
 
     def _weights(self, term: int) -> tuple[IntArray, FloatArray]:
-        docs, tf = self._require().term_postings(term)
+        """(positions, weights) of one term's postings."""
+        positions, tf = self._require().term_postings(term)
         idf = float(self._require().idf[term])
-        return docs, posting_weights(self.variant, tf, self._norm[docs], idf, self.k1, self.delta)
+        return positions, posting_weights(self.variant, tf, self._norm[positions], idf, self.k1, self.delta)
+
+    def _by_document(self, by_position: FloatArray) -> FloatArray:
+        """Per-position values moved to their documents' numbers (a copy, no arithmetic)."""
+        out = np.empty_like(by_position)
+        out[self._require().doc_at] = by_position
+        return out
 
     def scores(self, query_tokens: Sequence[str], query_weights: Weights = None) -> FloatArray:
         check_weights(query_tokens, query_weights)
@@ -132,23 +140,24 @@ class SparseBackend:
         if not terms:
             return out
         if self.variant == "plus":
-            return self._plus_scores(terms, weights, out)
+            return self._by_document(self._plus_scores(terms, weights, out))
         if self._c is not None:
             self._c.accumulate(terms, weights, out)  # in query order, as bincount adds below
-            return out
+            return self._by_document(out)
         # Non-matching documents add exactly 0.0 per term, so summing postings in query order (bincount
         # adds in array order) reproduces rank_bm25's running sum bit for bit.
         parts = [self._weights(t) for t in terms]
-        docs = np.concatenate([d for d, _ in parts])
+        positions = np.concatenate([d for d, _ in parts])
         if weights is None:
             contributions = np.concatenate([c for _, c in parts])
         else:
             contributions = np.concatenate([w * c for (_, c), w in zip(parts, weights, strict=True)])
-        summed: FloatArray = np.bincount(docs, weights=contributions, minlength=p.size)  # type: ignore[assignment]
-        return summed
+        summed: FloatArray = np.bincount(positions, weights=contributions, minlength=p.size)  # type: ignore[assignment]
+        return self._by_document(summed)
 
     def _plus_scores(self, terms: list[int], weights: list[float] | None, out: FloatArray) -> FloatArray:
-        """BM25+ adds idf × delta even where a term is absent, so every term touches every document."""
+        """BM25+ adds idf × delta even where a term is absent, so every term touches every document (per
+        position, as `out` is)."""
         idf = self._require().idf
         for i, term in enumerate(terms):
             docs, contribution = self._weights(term)
@@ -180,6 +189,6 @@ class SparseBackend:
         else:
             hit = np.zeros(p.size, dtype=bool)
             for term in set(terms):
-                hit[self._weights(term)[0]] = True
+                hit[p.doc_at[p.term_postings(term)[0]]] = True
             candidates = np.flatnonzero(hit)
         return select_top_k(scores, candidates, k)

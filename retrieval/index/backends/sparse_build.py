@@ -1,9 +1,12 @@
 """Building the compact postings one segment at a time, so build memory stays near the index's own size.
 
-For each segment of `SEGMENT_DOCS` documents the tokens are mapped to term ids (first-seen order over the
-whole corpus, as rank_bm25's idf dict has it), and one sort of (term id, document) keys gives the
-segment's runs with their term frequencies. Only the compact arrays grow with the corpus: per segment the
-temporary arrays are a few bytes per token of that segment. Upper bounds (`run_max`) are computed at the
+Documents are read in order, a window of `WINDOW_DOCS` at a time: their tokens are mapped to term ids
+(first-seen order over the whole corpus, as rank_bm25's idf dict has it), then the window's documents are
+laid out shortest first (a stable sort by length; `doc_at` records where each went) and cut into
+segments of `SEGMENT_DOCS`. One sort of (term id, position) keys gives a segment's runs with their term
+frequencies. Only the compact arrays grow with the corpus: the temporary arrays are a few bytes per token
+of one window. A window is enough: its segments span the same length quantiles a global sort would give,
+so a block's documents have nearly the same length norm. Upper bounds (`run_max`) are computed at the
 end, when idf and the average length are known, again segment by segment.
 """
 
@@ -20,6 +23,7 @@ from retrieval.index.backends.sparse_weights import compute_idf, doc_norms, post
 
 SHIFT = SEGMENT_DOCS.bit_length() - 1
 MAX_SMALL_TF = 255  # tf at or above this lives in the overflow table
+WINDOW_DOCS = 16 * SEGMENT_DOCS  # sorted by length together; ~4 bytes a token of them held while building
 
 
 class _Growing:
@@ -59,25 +63,25 @@ def build_postings(
     epsilon: float,
     delta: float,
 ) -> tuple[dict[str, int], Postings, FloatArray]:
-    """(vocabulary in first-seen order, postings, per-document norms) for the documents' token lists."""
+    """(vocabulary in first-seen order, postings, per-position norms) for the documents' token lists."""
     size = len(corpus_tokens)
     vocab: dict[str, int] = {}
-    get, setdefault = vocab.__getitem__, vocab.setdefault
+    doc_at = np.zeros(size, dtype=np.int32)
     doc_len = np.zeros(size, dtype=np.int32)
     out = _Growing()
-    for first in range(0, size, SEGMENT_DOCS):
-        ids = array("i")
-        for i in range(first, min(first + SEGMENT_DOCS, size)):
-            doc = corpus_tokens[i]
-            doc_len[i] = len(doc)
-            mark = len(ids)
-            try:
-                ids.extend(map(get, doc))
-            except KeyError:  # a new term: give it the next id, in order of first occurrence
-                del ids[mark:]
-                ids.extend([setdefault(t, len(vocab)) for t in doc])
-        lengths = doc_len[first : first + SEGMENT_DOCS]
-        out.add_segment(_view(ids, np.int32), lengths)
+    for window in range(0, size, WINDOW_DOCS):
+        stop = min(window + WINDOW_DOCS, size)
+        ids, lengths = _map_window(corpus_tokens, window, stop, vocab)
+        order = np.argsort(lengths, kind="stable")  # shortest first; equal lengths in document order
+        doc_at[window:stop] = window + order
+        doc_len[window:stop] = lengths[order]
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        for first in range(0, stop - window, SEGMENT_DOCS):
+            chosen = order[first : first + SEGMENT_DOCS]
+            counts = lengths[chosen]
+            # each chosen document's ids, in layout order: its start, then one step per token
+            shift = np.repeat(starts[chosen] - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+            out.add_segment(ids[np.arange(int(counts.sum()), dtype=np.int64) + shift], counts)
         del ids
     run_term, run_len = _view(out.run_term, np.int32), _view(out.run_len, np.int64)
     # a run holds each of its segment's documents with the term once: its length adds to the term's df
@@ -88,6 +92,7 @@ def build_postings(
     np.cumsum(run_len, out=run_start[1:])
     postings = Postings(
         idf=idf,
+        doc_at=doc_at,
         doc_len=doc_len,
         seg_runs=np.frombuffer(out.seg_runs, dtype=np.int64),
         run_term=run_term,
@@ -100,6 +105,25 @@ def build_postings(
     )
     _fill_run_max(postings, norm, variant, k1, delta)
     return vocab, postings, norm
+
+
+def _map_window(
+    corpus_tokens: Sequence[Sequence[str]], first: int, stop: int, vocab: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(term ids of documents first..stop-1, concatenated; their lengths); new terms join `vocab`."""
+    get, setdefault = vocab.__getitem__, vocab.setdefault
+    ids = array("i")
+    lengths = np.zeros(stop - first, dtype=np.int64)
+    for i in range(first, stop):
+        doc = corpus_tokens[i]
+        lengths[i - first] = len(doc)
+        mark = len(ids)
+        try:
+            ids.extend(map(get, doc))
+        except KeyError:  # a new term: give it the next id, in order of first occurrence
+            del ids[mark:]
+            ids.extend([setdefault(t, len(vocab)) for t in doc])
+    return _view(ids, np.int32), lengths
 
 
 def _view(values: array, dtype: type[np.generic]) -> np.ndarray:  # type: ignore[type-arg]

@@ -1,13 +1,17 @@
 """The `sparse` backend's compact postings: ~3 bytes a posting, as plain arrays the cache stores as data.
 
-Documents are cut into segments of `SEGMENT_DOCS`. Within a segment each term it holds has one run of
-postings: `low` (uint16, the document's number within the segment, ascending) and `tf` (uint8; 255 means
-"255 or more, see `over_pos`/`over_tf`", an exact side table sorted by posting position). Runs are stored
-segment by segment, terms ascending within a segment (`seg_runs`, `run_term`, `run_start`), which is how
-`sparse_build` produces them one segment at a time. `run_max` is the largest weight in a run: the per-term
-upper bound in that segment (the C kernel derives finer per-block bounds from the postings when it is
-made). Per-document lengths `doc_len`
-give the length norms; idf per term is kept as computed at build time.
+Documents are stored shortest first, a window at a time (`sparse_build`): `doc_at[position]` is the
+document at each index position, and everything below is per position. Neighbouring positions then have
+nearly the same length norm, so the C kernel's per-block bounds are close to the weights they bound, and
+the blocks of long documents (which score low) are seldom opened. Positions are cut into segments of
+`SEGMENT_DOCS`. Within a segment each term it holds has one run of postings: `low` (uint16, the
+position within the segment, ascending) and `tf` (uint8; 255 means "255 or more, see
+`over_pos`/`over_tf`", an exact side table sorted by posting position). Runs are stored segment by
+segment, terms ascending within a segment (`seg_runs`, `run_term`, `run_start`), which is how
+`sparse_build` produces them one segment at a time. `run_max` is the largest weight in a run: the
+per-term upper bound in that segment (the C kernel derives finer per-block bounds from the postings when
+it is made). Per-position lengths `doc_len` give the length norms; idf per term is kept as computed at
+build time.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from retrieval.index.backends.base import FloatArray, IntArray, is_array, requir
 SEGMENT_DOCS = 1 << 11  # small: tight per-segment bounds, an L1-sized accumulator, little build memory
 ARRAYS = (
     "idf",
+    "doc_at",
     "doc_len",
     "seg_runs",
     "run_term",
@@ -36,7 +41,8 @@ ARRAYS = (
 @dataclass(frozen=True)
 class Postings:
     idf: FloatArray
-    doc_len: np.ndarray  # int32
+    doc_at: np.ndarray  # int32: the document at each position (a permutation of the document numbers)
+    doc_len: np.ndarray  # int32, per position
     seg_runs: IntArray  # runs of segment s: seg_runs[s]:seg_runs[s + 1]
     run_term: np.ndarray  # int32
     run_start: IntArray  # postings of run r: run_start[r]:run_start[r + 1]
@@ -68,7 +74,7 @@ class Postings:
         return {name: getattr(self, name) for name in ARRAYS}
 
     def term_postings(self, term: int) -> tuple[IntArray, FloatArray]:
-        """(document numbers ascending, exact term frequencies as float64) of one term's postings."""
+        """(positions ascending, exact term frequencies as float64) of one term's postings."""
         runs = self.term_runs[self.term_run_ptr[term] : self.term_run_ptr[term + 1]]
         starts, ends = self.run_start[runs], self.run_start[runs + 1]
         lengths = ends - starts
@@ -87,6 +93,14 @@ def from_arrays(arrays: dict[str, np.ndarray], size: int, terms: int) -> Posting
     get = arrays.get
     require(is_array(get("idf"), np.float64, (terms,)), "idf")
     require(is_array(get("doc_len"), np.int32, (size,)), "document lengths")
+    doc_at = get("doc_at")
+    require(is_array(doc_at, np.int32, (size,)), "document order")
+    assert doc_at is not None
+    require(
+        size == 0
+        or (int(doc_at.min()) >= 0 and int(doc_at.max()) < size and bool(np.all(np.bincount(doc_at) == 1))),
+        "document order",
+    )
     segments = -(-size // SEGMENT_DOCS)
     seg_runs = get("seg_runs")
     require(is_array(seg_runs, np.int64, (segments + 1,)), "segment runs")

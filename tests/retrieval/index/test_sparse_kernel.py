@@ -206,7 +206,7 @@ def test_the_c_kernel_refuses_inconsistent_arrays(seed_docs: list[list[str]]) ->
     module = load_c_kernel()
     assert module is not None
     args = [p.idf, backend._norm, p.run_start, p.run_max, p.low, p.tf, p.over_pos, p.over_tf]
-    rest = [p.term_run_ptr, p.term_runs, p.run_seg, True, 1.5, SEGMENT_DOCS, 0.0]
+    rest = [p.term_run_ptr, p.term_runs, p.run_seg, p.doc_at, True, 1.5, SEGMENT_DOCS, 0.0]
     with pytest.raises(ValueError, match="wrong type"):
         module.Kernel(p.idf.astype(np.float32), *args[1:], *rest)
     far = p.low.copy()

@@ -62,12 +62,14 @@ def test_twenty_segments_identical_to_the_exhaustive_kernel(
             assert fast.top_k(query, k, weights) == exhaustive.top_k(query, k, weights), (query, k)
 
 
-def _kernel(backend: SparseBackend, **options: int) -> Any:
-    """Another C kernel over `backend`'s postings, with the test-only options (max_classes, exhaustive_docs)."""
+def _kernel(backend: SparseBackend, doc_at: np.ndarray | None = None, **options: int) -> Any:
+    """Another C kernel over `backend`'s postings, with the test-only options (max_classes, exhaustive_docs)
+    and, if given, other document numbers for its positions."""
     p, module = backend._postings, load_c_kernel()
     assert p is not None and module is not None
     args = [p.idf, backend._norm, p.run_start, p.run_max, p.low, p.tf, p.over_pos, p.over_tf]
-    rest = [p.term_run_ptr, p.term_runs, p.run_seg, True, 1.5, SEGMENT_DOCS, 0.0]
+    numbers = p.doc_at if doc_at is None else doc_at
+    rest = [p.term_run_ptr, p.term_runs, p.run_seg, numbers, True, 1.5, SEGMENT_DOCS, 0.0]
     return module.Kernel(*args, *rest, **options)
 
 
@@ -102,3 +104,29 @@ def test_twenty_segments_summed_exhaustively_rank_identically(
         weights = [rng.choice((0.5, 1.0, 1.7)) for _ in known] if rng.random() < 0.3 else None
         for k in (1, 10, 100):
             assert exhaustive.top_k(terms, weights, k) == backend.top_k(known, k, weights), (query, k)
+
+
+@pytest.mark.parametrize("exhaustive_docs", [0, 10**9])
+def test_ties_go_to_the_lower_document_number_wherever_it_is_stored(
+    many_segments: list[list[str]], queries: list[list[str]], exhaustive_docs: int
+) -> None:
+    """Every chunk twice (so most scores tie) and the positions' document numbers reversed: the kernel
+    answers document numbers, and among equal scores the lower one first, as from a full sort."""
+    backend = _backend(many_segments[:3000] * 2, "auto")
+    p = backend._postings
+    assert p is not None
+    reversed_numbers = (p.size - 1 - p.doc_at).astype(np.int32)
+    kernel = _kernel(backend, reversed_numbers, exhaustive_docs=exhaustive_docs)
+    tied = 0
+    for query in queries:
+        terms, _ = backend._slots(query, None)
+        if not terms:
+            continue
+        by_position = np.zeros(p.size)
+        kernel.accumulate(terms, None, by_position)
+        matched = np.flatnonzero(by_position > 0)
+        ranked = sorted(zip(-by_position[matched], reversed_numbers[matched].tolist(), strict=True))[:10]
+        expected = [(doc, -negative) for negative, doc in ranked]
+        assert kernel.top_k(terms, None, 10) == expected, query
+        tied += len({score for _, score in expected}) < len(expected)
+    assert tied > len(queries) // 2

@@ -109,6 +109,8 @@ def write_npz(path: Path) -> None:
         lambda f: np.save(f / "word.run_max.npy", np.full_like(np.load(f / "word.run_max.npy"), np.nan)),
         lambda f: np.save(f / "word.over_pos.npy", np.array([0], dtype=np.int64)),
         lambda f: np.save(f / "word.doc_len.npy", np.load(f / "word.doc_len.npy").astype(np.int64)),
+        lambda f: np.save(f / "word.doc_at.npy", np.zeros_like(np.load(f / "word.doc_at.npy"))),
+        lambda f: np.save(f / "word.doc_at.npy", np.load(f / "word.doc_at.npy")[:-1]),
     ],
     ids=[
         "dtype",
@@ -126,6 +128,8 @@ def write_npz(path: Path) -> None:
         "bound-nan",
         "overflow-position",
         "doc-len-dtype",
+        "doc-order-repeats",
+        "doc-order-shape",
     ],
 )
 def test_tampered_arrays_are_a_warning_and_a_rebuild(
