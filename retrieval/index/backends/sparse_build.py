@@ -4,9 +4,10 @@ Documents are read in order, a window of `WINDOW_DOCS` at a time: their tokens a
 (first-seen order over the whole corpus, as rank_bm25's idf dict has it), then the window's documents are
 laid out shortest first (a stable sort by length; `doc_at` records where each went) and cut into
 segments of `SEGMENT_DOCS`. One sort of (term id, position) keys gives a segment's runs with their term
-frequencies. Only the compact arrays grow with the corpus: the temporary arrays are a few bytes per token
-of one window. A window is enough: its segments span the same length quantiles a global sort would give,
-so a block's documents have nearly the same length norm. Upper bounds (`run_max`) are computed at the
+frequencies. Only the compact arrays grow with the corpus: the temporary arrays are the term ids of one
+window (2 or 4 bytes a token) and a few bytes per token of one segment. A window is enough: its segments
+span the same length quantiles a global sort would give, so a block's documents have nearly the same
+length norm. Upper bounds (`run_max`) are computed at the
 end, when idf and the average length are known, again segment by segment.
 """
 
@@ -23,7 +24,8 @@ from retrieval.index.backends.sparse_weights import compute_idf, doc_norms, post
 
 SHIFT = SEGMENT_DOCS.bit_length() - 1
 MAX_SMALL_TF = 255  # tf at or above this lives in the overflow table
-WINDOW_DOCS = 16 * SEGMENT_DOCS  # sorted by length together; ~4 bytes a token of them held while building
+WINDOW_DOCS = 8 * SEGMENT_DOCS  # sorted by length together (4 segments measured slower, 16 no faster)
+BOUND_BATCH = 1 << 16  # postings whose weights are computed at once for the runs' bounds
 
 
 class _Growing:
@@ -34,14 +36,15 @@ class _Growing:
         self.run_term, self.run_len, self.seg_runs = array("i"), array("q"), array("q", [0])
         self.over_pos, self.over_tf = array("q"), array("i")
 
-    def add_segment(self, term_ids: np.ndarray, doc_len: np.ndarray) -> None:
-        """Append one segment, given its tokens' term ids in document order and its documents' lengths."""
-        if len(term_ids) == 0:
+    def add_segment(self, token_keys: np.ndarray) -> None:
+        """Append one segment, given one key per token: term id << SHIFT | position in the segment."""
+        if len(token_keys) == 0:
             self.seg_runs.append(len(self.run_term))
             return
-        local = np.repeat(np.arange(len(doc_len), dtype=np.int64), doc_len)
-        keys, tf = np.unique((term_ids.astype(np.int64) << SHIFT) | local, return_counts=True)
-        del local
+        token_keys.sort()  # in place (np.unique would sort a copy): equal keys are one posting's tokens
+        first = np.flatnonzero(np.concatenate(([True], token_keys[1:] != token_keys[:-1])))
+        tf = np.diff(np.append(first, len(token_keys)))
+        keys = token_keys[first]
         terms = keys >> SHIFT
         starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
         big = np.flatnonzero(tf >= MAX_SMALL_TF)
@@ -71,18 +74,16 @@ def build_postings(
     out = _Growing()
     for window in range(0, size, WINDOW_DOCS):
         stop = min(window + WINDOW_DOCS, size)
-        ids, lengths = _map_window(corpus_tokens, window, stop, vocab)
+        # one piece of term ids a segment's worth of input: no window-sized array to grow or copy
+        pieces = [_map_docs(corpus_tokens, first, min(first + SEGMENT_DOCS, stop), vocab)
+                  for first in range(window, stop, SEGMENT_DOCS)]  # fmt: skip
+        lengths = np.concatenate([counts for _, counts in pieces])
         order = np.argsort(lengths, kind="stable")  # shortest first; equal lengths in document order
         doc_at[window:stop] = window + order
         doc_len[window:stop] = lengths[order]
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         for first in range(0, stop - window, SEGMENT_DOCS):
-            chosen = order[first : first + SEGMENT_DOCS]
-            counts = lengths[chosen]
-            # each chosen document's ids, in layout order: its start, then one step per token
-            shift = np.repeat(starts[chosen] - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-            out.add_segment(ids[np.arange(int(counts.sum()), dtype=np.int64) + shift], counts)
-        del ids
+            out.add_segment(_segment_keys(pieces, order[first : first + SEGMENT_DOCS]))
+        del pieces
     run_term, run_len = _view(out.run_term, np.int32), _view(out.run_len, np.int64)
     # a run holds each of its segment's documents with the term once: its length adds to the term's df
     doc_freq = np.bincount(run_term, weights=run_len, minlength=len(vocab)).astype(np.int64)
@@ -107,10 +108,11 @@ def build_postings(
     return vocab, postings, norm
 
 
-def _map_window(
+def _map_docs(
     corpus_tokens: Sequence[Sequence[str]], first: int, stop: int, vocab: dict[str, int]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(term ids of documents first..stop-1, concatenated; their lengths); new terms join `vocab`."""
+    """(term ids of documents first..stop-1, concatenated; their lengths); new terms join `vocab`. The ids
+    come in the narrowest type that holds them: a window's ids are most of the build's extra memory."""
     get, setdefault = vocab.__getitem__, vocab.setdefault
     ids = array("i")
     lengths = np.zeros(stop - first, dtype=np.int64)
@@ -123,7 +125,28 @@ def _map_window(
         except KeyError:  # a new term: give it the next id, in order of first occurrence
             del ids[mark:]
             ids.extend([setdefault(t, len(vocab)) for t in doc])
-    return _view(ids, np.int32), lengths
+    narrow = len(vocab) <= np.iinfo(np.uint16).max + 1
+    return (_view(ids, np.int32).astype(np.uint16) if narrow else _view(ids, np.int32)), lengths
+
+
+def _segment_keys(pieces: list[tuple[np.ndarray, np.ndarray]], chosen: np.ndarray) -> np.ndarray:
+    """One key (term id << SHIFT | position in the segment) per token of the window's documents `chosen`
+    (in segment order), read piece by piece: window document d is document d % SEGMENT_DOCS of piece
+    d // SEGMENT_DOCS."""
+    parts = []
+    piece_of = chosen // SEGMENT_DOCS
+    for number, (ids, lengths) in enumerate(pieces):
+        mine = np.flatnonzero(piece_of == number)  # positions in the segment of this piece's documents
+        if not len(mine):
+            continue
+        docs = chosen[mine] - number * SEGMENT_DOCS
+        counts = lengths[docs]
+        starts = (np.cumsum(lengths) - lengths)[docs]
+        # each document's ids: its start, then one step per token
+        shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        tokens = ids[np.arange(int(counts.sum()), dtype=np.int64) + shift].astype(np.int64)
+        parts.append((tokens << SHIFT) | np.repeat(mine, counts))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def _view(values: array, dtype: type[np.generic]) -> np.ndarray:  # type: ignore[type-arg]
@@ -131,19 +154,23 @@ def _view(values: array, dtype: type[np.generic]) -> np.ndarray:  # type: ignore
 
 
 def _fill_run_max(postings: Postings, norm: FloatArray, variant: Variant, k1: float, delta: float) -> None:
-    """Each run's largest weight, computed a segment at a time with the scoring expression itself."""
+    """Each run's largest weight, computed with the scoring expression itself, whole runs of about
+    BOUND_BATCH postings at a time (segments of long documents hold several times the average)."""
     p = postings
-    for seg in range(len(p.seg_runs) - 1):
-        first_run, end_run = int(p.seg_runs[seg]), int(p.seg_runs[seg + 1])
-        if first_run == end_run:
-            continue
-        a, z = int(p.run_start[first_run]), int(p.run_start[end_run])
+    runs = len(p.run_term)
+    first_run = 0
+    while first_run < runs:
+        a = int(p.run_start[first_run])
+        end_run = int(np.searchsorted(p.run_start, a + BOUND_BATCH, side="right")) - 1
+        end_run = min(max(end_run, first_run + 1), runs)
+        z = int(p.run_start[end_run])
         lengths = np.diff(p.run_start[first_run : end_run + 1])
         tf = p.tf[a:z].astype(np.float64)
         big = np.flatnonzero(tf == MAX_SMALL_TF)
         if len(big):
             tf[big] = p.over_tf[np.searchsorted(p.over_pos, big + a)]
         idf = np.repeat(p.idf[p.run_term[first_run:end_run]], lengths)
-        docs = seg * SEGMENT_DOCS + p.low[a:z].astype(np.int64)
+        docs = np.repeat(p.run_seg[first_run:end_run].astype(np.int64) * SEGMENT_DOCS, lengths) + p.low[a:z]
         weights = posting_weights(variant, tf, norm[docs], idf, k1, delta)
         p.run_max[first_run:end_run] = np.maximum.reduceat(weights, p.run_start[first_run:end_run] - a)
+        first_run = end_run

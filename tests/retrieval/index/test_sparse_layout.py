@@ -85,3 +85,20 @@ def test_a_document_order_that_is_not_a_permutation_is_refused(backend: SparseBa
     for wrong in (repeated, np.full_like(p.doc_at, p.size)):
         with pytest.raises(ValueError, match="document order"):
             module.Kernel(*args, *rest, wrong, True, 1.5, SEGMENT_DOCS, 0.0)
+
+
+def test_a_vocabulary_past_65536_terms_keeps_exact_ids(docs: list[list[str]]) -> None:
+    """Term ids are held in uint16 while the vocabulary fits, int32 after: both kinds of window piece."""
+    filler = [[f"词{i * 100 + j}" for j in range(100)] for i in range(700)]  # 70,000 new terms
+    corpus = docs[:3000] + filler + docs[3000:4000]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sparse_build, "WINDOW_DOCS", WINDOW)
+        built = SparseBackend(variant="okapi", k1=1.5, b=0.75, epsilon=0.25, delta=0.0)
+        built.build(corpus)
+    assert len(built._vocab) > 65536
+    assert list(built._vocab) == list(dict.fromkeys(chain.from_iterable(corpus)))
+    reference = RankBM25Backend(variant="okapi", k1=1.5, b=0.75, epsilon=0.25, delta=0.0)
+    reference.build(corpus)
+    for query in (["词69999", "督察"], ["词5", "词65537", "整改"], docs[3500][:4], docs[10][:3]):
+        assert np.array_equal(built.scores(query), reference.scores(query)), query
+        assert built.top_k(query, 10) == reference.top_k(query, 10), query
