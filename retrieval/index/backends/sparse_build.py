@@ -7,14 +7,15 @@ segments of `SEGMENT_DOCS`. One sort of (term id, position) keys gives a segment
 frequencies. Only the compact arrays grow with the corpus: the temporary arrays are the term ids of one
 window (2 or 4 bytes a token) and a few bytes per token of one segment. A window is enough: its segments
 span the same length quantiles a global sort would give, so a block's documents have nearly the same
-length norm. Upper bounds (`run_max`) are computed at the
-end, when idf and the average length are known, again segment by segment.
+length norm. Upper bounds (`run_max`) are computed at the end, when idf and the average length are known,
+whole runs of about `BOUND_BATCH` postings at a time.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -78,7 +79,7 @@ def build_postings(
         # one piece of term ids a segment's worth of input: no window-sized array to grow or copy
         pieces = [_map_docs(corpus_tokens, first, min(first + SEGMENT_DOCS, stop), vocab)
                   for first in range(window, stop, SEGMENT_DOCS)]  # fmt: skip
-        lengths = np.concatenate([counts for _, counts in pieces])
+        lengths = np.concatenate([piece.lengths for piece in pieces])
         order = np.argsort(lengths, kind="stable")  # shortest first; equal lengths in document order
         doc_at[window:stop] = window + order
         doc_len[window:stop] = lengths[order]
@@ -109,11 +110,17 @@ def build_postings(
     return vocab, postings, norm
 
 
-def _map_docs(
-    corpus_tokens: Sequence[Sequence[str]], first: int, stop: int, vocab: dict[str, int]
-) -> tuple[np.ndarray, np.ndarray]:
-    """(term ids of documents first..stop-1, concatenated; their lengths); new terms join `vocab`. The ids
-    come in the narrowest type that holds them: a window's ids are most of the build's extra memory."""
+class _Piece(NamedTuple):
+    """The term ids of up to SEGMENT_DOCS consecutive documents, concatenated, and where each one's are."""
+
+    ids: np.ndarray  # uint16 or int32
+    lengths: np.ndarray  # int64, per document
+    starts: np.ndarray  # int64, per document: its first id in `ids`
+
+
+def _map_docs(corpus_tokens: Sequence[Sequence[str]], first: int, stop: int, vocab: dict[str, int]) -> _Piece:
+    """Documents first..stop-1 as a piece; new terms join `vocab`. The ids come in the narrowest type that
+    holds them: a window's ids are most of the build's extra memory."""
     get, setdefault = vocab.__getitem__, vocab.setdefault
     ids = array("i")
     lengths = np.zeros(stop - first, dtype=np.int64)
@@ -127,24 +134,24 @@ def _map_docs(
             del ids[mark:]
             ids.extend([setdefault(t, len(vocab)) for t in doc])
     narrow = len(vocab) <= np.iinfo(np.uint16).max + 1
-    return (_view(ids, np.int32).astype(np.uint16) if narrow else _view(ids, np.int32)), lengths
+    mapped = _view(ids, np.int32).astype(np.uint16) if narrow else _view(ids, np.int32)
+    return _Piece(mapped, lengths, np.cumsum(lengths) - lengths)
 
 
-def _segment_keys(pieces: list[tuple[np.ndarray, np.ndarray]], chosen: np.ndarray) -> np.ndarray:
+def _segment_keys(pieces: list[_Piece], chosen: np.ndarray) -> np.ndarray:
     """One key (term id << SHIFT | position in the segment) per token of the window's documents `chosen`
     (in segment order), read piece by piece: window document d is document d % SEGMENT_DOCS of piece
     d // SEGMENT_DOCS."""
     parts = []
     piece_of = chosen // SEGMENT_DOCS
-    for number, (ids, lengths) in enumerate(pieces):
+    for number, (ids, lengths, starts) in enumerate(pieces):
         mine = np.flatnonzero(piece_of == number)  # positions in the segment of this piece's documents
         if not len(mine):
             continue
         docs = chosen[mine] - number * SEGMENT_DOCS
         counts = lengths[docs]
-        starts = (np.cumsum(lengths) - lengths)[docs]
         # each document's ids: its start, then one step per token
-        shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        shift = np.repeat(starts[docs] - (np.cumsum(counts) - counts), counts)
         # uint16 ids (< 2**16) shifted by SHIFT fit int32: half the memory and sort time of int64 keys
         key_type = np.int32 if ids.dtype == np.uint16 else np.int64
         tokens = ids[np.arange(int(counts.sum()), dtype=np.int64) + shift].astype(key_type)
