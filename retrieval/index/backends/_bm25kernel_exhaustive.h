@@ -3,8 +3,9 @@
  * Up to `exhaustive_docs` documents (EXHAUSTIVE_DOCS in _bm25kernel.c, unless the kernel is told
  * otherwise) summing every posting beats pruning: the bounds, seeds and per-segment plans of block-max
  * (_bm25kernel_topk.h) cost about as much as the postings they would skip, and a segment's accumulator
- * stays in L1. On the synthetic benchmark corpus (docs/performance.md, "Query kernel") the mean crosses
- * at ~25k documents, p50 at ~20k and p95 at ~45k; at 100k block-max is twice as fast at p50.
+ * stays in L1, at p95. On the synthetic benchmark corpus with documents shortest first (docs/performance.md,
+ * "Query kernel") block-max wins p50 from 10k documents on, the exhaustive sum keeps p95 lower up to ~20k,
+ * and between 20k and 25k the two p95s are within noise; at 50k block-max is twice as fast at p50.
  * A segment at a time: every slot's run added in query order into one accumulator per document, from
  * 0.0 (the exhaustive sum itself), then each block's documents with a score >= the k-th offered.
  */
